@@ -1,0 +1,87 @@
+/**
+ * The build: a thin composition of the stages
+ * ingest → catalog → (render → search) → output.
+ * Each stage hands typed data to the next; only `output` touches the disk for
+ * writing, and nothing here prints or exits (that is the CLI's job).
+ */
+import { readFile } from 'node:fs/promises'
+import { VFile } from 'vfile'
+import type { ResolvedConfig } from './config.ts'
+import { report } from './diagnostics/report.ts'
+import { buildCatalog } from './catalog/index.ts'
+import { serializePapers } from './catalog/papers-json.ts'
+import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
+import { ingestSource, type IngestedSource } from './ingest/index.ts'
+import { readContentFolder } from './ingest/read-content.ts'
+import type { Paper } from './model.ts'
+import { writeSite, type SiteFileContents } from './output/write-site.ts'
+
+/** Wall time of each stage, in milliseconds. */
+export interface StageTimings {
+  ingest: number
+  catalog: number
+  render: number
+  output: number
+}
+
+/** What a build produced. */
+export interface BuildResult {
+  /** One file per content file (plus the taxonomy), each with its messages. */
+  readonly files: readonly VFile[]
+  readonly sources: readonly IngestedSource[]
+  readonly papers: readonly Paper[]
+  /** The site as written (or as it would be written, with `write: false`). */
+  readonly site: ReadonlyMap<string, SiteFileContents>
+  readonly timings: Readonly<StageTimings>
+}
+
+/** Options for one build run. */
+export interface BuildOptions {
+  /** Write the site to `config.outDir`. @default true */
+  readonly write?: boolean
+}
+
+/** Run the whole pipeline once. Content problems become messages; only I/O failures throw. */
+export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
+  const timings: StageTimings = { ingest: 0, catalog: 0, render: 0, output: 0 }
+  let started = performance.now()
+  const { inputs, unreadable } = await readContentFolder(config.contentDir)
+  const sources = inputs.map((input) => ingestSource(input))
+  const files: VFile[] = sources.map((source) => source.file)
+  for (const problem of unreadable) {
+    const file = new VFile({ path: problem.path })
+    report(file, 'unreadable-file', `Could not read ${problem.path}: ${problem.reason}`)
+    files.push(file)
+  }
+  timings.ingest = performance.now() - started
+
+  started = performance.now()
+  const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config)
+  files.push(taxonomyFile)
+  const papers = buildCatalog(sources, taxonomy)
+  timings.catalog = performance.now() - started
+
+  started = performance.now()
+  const site = new Map<string, SiteFileContents>()
+  site.set('papers.json', serializePapers(papers))
+  timings.render = performance.now() - started
+
+  started = performance.now()
+  if (options.write !== false) await writeSite(config.outDir, site)
+  timings.output = performance.now() - started
+
+  return { files, sources, papers, site, timings }
+}
+
+async function loadTaxonomy(config: ResolvedConfig): Promise<{ taxonomy: Taxonomy; file: VFile }> {
+  const file = new VFile({ path: config.topicsFile })
+  let text = ''
+  try {
+    text = await readFile(config.topicsFile, 'utf8')
+  } catch (error) {
+    report(file, 'topics-file', `Could not read the topic taxonomy: ${(error as Error).message}; papers get no tags`)
+    return { taxonomy: { topics: [] }, file }
+  }
+  file.value = text
+  return { taxonomy: parseTaxonomy(text, file), file }
+}

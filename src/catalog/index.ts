@@ -1,0 +1,130 @@
+/**
+ * Catalog: reviews from every source → merged, tagged {@link Paper}s with stable
+ * ids, in a deterministic order (most recently reviewed first).
+ */
+import type { VFile } from 'vfile'
+import { report } from '../diagnostics/report.ts'
+import { arxivAbsUrl } from '../ingest/arxiv.ts'
+import type { Paper, Review, TagOverride } from '../model.ts'
+import { groupReviews, type ReviewGroup } from './merge-reviews.ts'
+import { slugify } from './slug.ts'
+import { tagPaper, type Taxonomy } from './topics.ts'
+
+/** Reviews of one source with the file that collects its messages. */
+export interface CatalogSource {
+  readonly file: VFile
+  readonly reviews: readonly Review[]
+}
+
+/** Merge, title, identify and tag the reviews of all sources. */
+export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy): Paper[] {
+  const files = new Map<string, VFile>()
+  for (const source of sources) files.set(source.file.path, source.file)
+  const reviews = sources.flatMap((source) => source.reviews)
+  const groups = groupReviews(reviews, files)
+  const knownTopics = new Set(taxonomy.topics.map((topic) => topic.slug))
+  const drafts = groups.map((group) => assemblePaper(group))
+  const ids = assignIds(drafts)
+  const papers = drafts.map((draft, index): Paper => {
+    const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
+    return {
+      id: ids[index]!,
+      title: draft.title,
+      arxivId: draft.arxivId,
+      url: draft.url,
+      links: draft.links,
+      tags: tagPaper(taxonomy, { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }, overrides),
+      reviews: draft.reviews,
+    }
+  })
+  return papers.sort(comparePapers)
+}
+
+type PaperDraft = Omit<Paper, 'id' | 'tags'>
+
+function assemblePaper(group: ReviewGroup): PaperDraft {
+  const reviews = [...group].sort(compareReviews)
+  const arxivId = reviews.find((review) => review.arxivId !== null)?.arxivId ?? null
+  const url = arxivId !== null ? arxivAbsUrl(arxivId) : (reviews.find((review) => review.url !== null)?.url ?? null)
+  const links: string[] = []
+  for (const review of reviews) {
+    for (const link of review.links) if (link !== url && !links.includes(link)) links.push(link)
+  }
+  return { title: chooseTitle(reviews, arxivId, url), arxivId, url, links, reviews }
+}
+
+/** The first stated title, else a readable fallback built from the paper's identity. */
+function chooseTitle(reviews: readonly Review[], arxivId: string | null, url: string | null): string {
+  const stated = reviews.find((review) => review.title !== null)?.title
+  if (stated) return stated
+  if (arxivId !== null) return `arXiv:${arxivId}`
+  if (url !== null) return url.replace(/^https?:\/\/(?:www\.)?/, '').replace(/[?#].*$/, '')
+  const first = reviews[0]
+  const opening = first?.summary.replace(/[*_`#>[\]]/g, '').split(/(?<=[.!?])\s/)[0]?.trim() ?? ''
+  return opening.length > 0 && opening.length <= 90 ? opening : `Untitled review (${first?.source ?? 'unknown'}, line ${first?.line ?? 0})`
+}
+
+/** arXiv papers are known by their id; others by a title slug, numbered on collision. */
+function assignIds(drafts: readonly PaperDraft[]): string[] {
+  const taken = new Set<string>()
+  const ids: string[] = new Array(drafts.length)
+  // arXiv ids first: they can never collide with each other.
+  drafts.forEach((draft, index) => {
+    if (draft.arxivId !== null) {
+      ids[index] = draft.arxivId.replace('/', '-')
+      taken.add(ids[index]!)
+    }
+  })
+  const others = drafts
+    .map((draft, index) => ({ draft, index }))
+    .filter(({ draft }) => draft.arxivId === null)
+    .sort((a, b) => compareReviews(a.draft.reviews[0]!, b.draft.reviews[0]!))
+  for (const { draft, index } of others) {
+    const base = slugify(draft.title) || 'paper'
+    let id = base
+    for (let suffix = 2; taken.has(id); suffix++) id = `${base}-${suffix}`
+    taken.add(id)
+    ids[index] = id
+  }
+  return ids
+}
+
+function checkedOverride(review: Review, knownTopics: ReadonlySet<string>, files: ReadonlyMap<string, VFile>): TagOverride[] {
+  const override = review.tagOverride
+  if (!override) return []
+  const unknown = [...override.add, ...override.remove].filter((slug) => !knownTopics.has(slug))
+  const file = files.get(review.source)
+  if (file) {
+    for (const slug of unknown) report(file, 'unknown-topic', `Tag override names "${slug}", which is not a topic`, { line: review.line })
+  }
+  return [{ add: override.add.filter((slug) => knownTopics.has(slug)), remove: override.remove }]
+}
+
+/** Oldest first, undated last; ties by source and line. */
+export function compareReviews(a: Review, b: Review): number {
+  if (a.date !== b.date) {
+    if (a.date === null) return 1
+    if (b.date === null) return -1
+    return a.date < b.date ? -1 : 1
+  }
+  return a.source.localeCompare(b.source) || a.line - b.line
+}
+
+/** Latest review date first (undated last), then by id. */
+function comparePapers(a: Paper, b: Paper): number {
+  const latestA = latestDate(a)
+  const latestB = latestDate(b)
+  if (latestA !== latestB) {
+    if (latestA === null) return 1
+    if (latestB === null) return -1
+    return latestA > latestB ? -1 : 1
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+/** The most recent review date of a paper, or null when none is dated. */
+export function latestDate(paper: Paper): string | null {
+  let latest: string | null = null
+  for (const review of paper.reviews) if (review.date !== null && (latest === null || review.date > latest)) latest = review.date
+  return latest
+}
