@@ -4,7 +4,7 @@
  * to no review and must not reach a page.
  */
 
-const PREAMBLE = /^\W{0,3}(?:here(?:'s| is| are)|sure|certainly|of course|absolutely)\b[^.]{0,120}\b(?:translation|translated|version|refined|rewrite|rewritten|summary|revised|polished)\b[^.]{0,80}[:.]?\s*$/i
+const PREAMBLE = /^\W{0,3}(?:here(?:'s| is| are)|sure|certainly|of course|absolutely)\b[^.]{0,120}\b(?:translation|translated|version|refined|rewrite|rewritten|summary|revised|polished)\b[^.]{0,80}:\s*$/i
 const BRACKETED_NOTE = /^\s*\[(?:rest of|remaining|the rest|continued|note:)[^\]]*\b(?:translat|request|omitted|above|previous)[^\]]*\]\s*$/i
 
 /** True when `line` is a chatbot remark rather than newsletter text. */

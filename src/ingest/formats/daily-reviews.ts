@@ -209,8 +209,10 @@ class DailyParser {
     }
     const first = remaining[0]
     if (!first) return { postscript: null, headerless: [], headline }
-    const hasOwnLink = remaining.some((paragraph) => paragraph.lines.length === 1 && readLinkLine(paragraph.lines[0] ?? '') !== null)
-    if (previous && !hasOwnLink && remaining.length <= 2) {
+    const isLinkLine = (paragraph: Paragraph) => paragraph.lines.length === 1 && readLinkLine(paragraph.lines[0] ?? '') !== null
+    const hasOwnLink = remaining.some(isLinkLine)
+    // Only further links, or a sentence or two: a postscript to the review before.
+    if (previous && (remaining.every(isLinkLine) || (!hasOwnLink && remaining.length <= 2))) {
       return { postscript: textBetween(this.lines, first.start, remaining[remaining.length - 1]!.end), headerless: [], headline }
     }
     if (!hasOwnLink && remaining.length <= 2) {

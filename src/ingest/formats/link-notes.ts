@@ -17,7 +17,6 @@ function parseLinkNotes(body: string, context: FormatContext): ParsedBody {
   lines.forEach((line, index) => {
     if (LINK_HEADING.test(line)) headings.push(index + 1)
   })
-  const endsWithoutNewline = !body.endsWith('\n')
   const entries: EntryDraft[] = headings.map((start, index) => {
     const isLast = index === headings.length - 1
     let end = (headings[index + 1] ?? lines.length + 1) - 1
@@ -28,7 +27,7 @@ function parseLinkNotes(body: string, context: FormatContext): ParsedBody {
       if (EMPTY_LIST_ITEM.test(lines[end - 1] ?? '')) trimmedEmptyItem = true
       end--
     }
-    if (isLast && trimmedEmptyItem && endsWithoutNewline) {
+    if (isLast && trimmedEmptyItem) {
       context.report('truncated-entry', 'The last entry stops at an empty list item; the file looks cut off', end + 1)
     }
     const links: string[] = []
