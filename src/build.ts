@@ -1,6 +1,6 @@
 /**
  * The build: a thin composition of the stages
- * ingest → catalog → (render → search) → output.
+ * ingest → catalog → render → output.
  * Each stage hands typed data to the next; only `output` touches the disk for
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
@@ -9,11 +9,11 @@ import { VFile } from 'vfile'
 import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { buildCatalog } from './catalog/index.ts'
-import { serializePapers } from './catalog/papers-json.ts'
 import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
 import { ingestSource, type IngestedSource } from './ingest/index.ts'
 import { readContentFolder } from './ingest/read-content.ts'
 import type { Paper } from './model.ts'
+import { renderSite, sourceInfo } from './render/index.ts'
 import { writeSite, type SiteFileContents } from './output/write-site.ts'
 
 /** Wall time of each stage, in milliseconds. */
@@ -62,8 +62,14 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   timings.catalog = performance.now() - started
 
   started = performance.now()
-  const site = new Map<string, SiteFileContents>()
-  site.set('papers.json', serializePapers(papers))
+  const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
+  const { files: site } = renderSite({
+    config,
+    papers,
+    taxonomy,
+    sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
+    files: contentFiles,
+  })
   timings.render = performance.now() - started
 
   started = performance.now()

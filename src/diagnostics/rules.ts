@@ -134,6 +134,11 @@ const rules = {
     title: 'blocks of text that are not part of any review',
     hint: 'Give the block a header, or delete it if it is not a review.',
   },
+  'invalid-math': {
+    severity: 'warning',
+    title: 'formulas KaTeX could not typeset',
+    hint: 'Fix the LaTeX between the $ signs; until then the formula is shown as written, in red.',
+  },
   'unknown-topic': {
     severity: 'warning',
     title: 'tag overrides naming topics that do not exist',

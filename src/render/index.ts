@@ -1,0 +1,208 @@
+/**
+ * Render: papers → the files of the site (HTML pages, feeds, sitemap, per-paper
+ * JSON and BibTeX, assets), as an in-memory map for the output stage. Summaries
+ * are rendered once each; KaTeX problems become messages on the review's file.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import type { VFile } from 'vfile'
+import { paperRecord, serializePapers } from '../catalog/papers-json.ts'
+import { slugify } from '../catalog/slug.ts'
+import type { Taxonomy } from '../catalog/topics.ts'
+import type { ResolvedConfig } from '../config.ts'
+import { report } from '../diagnostics/report.ts'
+import type { Paper, Review } from '../model.ts'
+import type { SiteFileContents } from '../output/write-site.ts'
+import { paperBibtex } from './bibtex.ts'
+import { renderFeeds } from './feeds.ts'
+import { createSummaryRenderer, type RenderedSummary } from './markdown.ts'
+import { planPages, type PagePlan } from './pages.ts'
+import { renderRobots, renderSitemap } from './sitemap.ts'
+import { fileForUrl, SitePaths } from './site-paths.ts'
+import { createTemplateRenderer } from './templates.ts'
+import { buildPaperViews, listingEntries, type ListingEntry, type PaperView, type SourceInfo } from './view-model.ts'
+
+/** What render needs from the earlier stages. */
+export interface RenderInput {
+  readonly config: ResolvedConfig
+  readonly papers: readonly Paper[]
+  readonly taxonomy: Taxonomy
+  readonly sources: readonly SourceInfo[]
+  /** Content files by path relative to the content folder, for messages. */
+  readonly files: ReadonlyMap<string, VFile>
+  /** Extra data for the search page (script URL), from the search stage. */
+  readonly searchScript?: string | null
+}
+
+/** The rendered site and the views it was built from. */
+export interface RenderResult {
+  readonly files: Map<string, SiteFileContents>
+  readonly papers: readonly PaperView[]
+}
+
+const require = createRequire(import.meta.url)
+
+/** Render every file of the site. */
+export function renderSite(input: RenderInput): RenderResult {
+  const { config, papers } = input
+  const paths = new SitePaths(config.site.basePath, config.site.origin)
+  const files = new Map<string, SiteFileContents>()
+
+  const renderForPage = createSummaryRenderer('htmlAndMathml')
+  const rendered = new Map<Review, RenderedSummary>()
+  for (const paper of papers) {
+    for (const review of paper.reviews) {
+      const summary = renderForPage(review.summary)
+      rendered.set(review, summary)
+      const file = input.files.get(review.source)
+      for (const problem of summary.problems) {
+        if (file) report(file, 'invalid-math', `${problem.reason} in the review of "${paper.title}"; the formula is shown as written`, { line: review.line })
+      }
+    }
+  }
+
+  const sourceMap = new Map(input.sources.map((source) => [source.path, source]))
+  const views = buildPaperViews(papers, rendered, input.taxonomy.topics, sourceMap, paths)
+  const plans = planPages({ papers: views, topics: input.taxonomy.topics, sources: input.sources, paths, pageSize: config.pageSize, siteDescription: config.site.description })
+
+  const templates = createTemplateRenderer(config.templatesDir)
+  const globals = {
+    site: config.site,
+    links: {
+      home: paths.url(),
+      topics: paths.url(paths.topics()),
+      reviewers: paths.url(paths.reviewers()),
+      archive: paths.url(paths.archive()),
+      sources: paths.url(paths.sources()),
+      search: paths.url(paths.search()),
+      about: paths.url(paths.about()),
+      atom: paths.url('feed.xml'),
+      jsonFeed: paths.url('feed.json'),
+      papersJson: paths.url('papers.json'),
+      opensearch: paths.url('opensearch.xml'),
+    },
+    assets: {
+      css: paths.url(paths.asset('site.css')),
+      katexCss: paths.url(paths.asset('katex/katex.min.css')),
+      icon: paths.url(paths.asset('icon.svg')),
+    },
+    searchScript: input.searchScript ?? null,
+  }
+  for (const plan of plans) files.set(fileForUrl(plan.url), templates.render(plan.template, { ...globals, ...plan.data }))
+
+  for (const view of views) {
+    const base = paths.paper(view.id)
+    files.set(`${base}paper.json`, `${JSON.stringify(paperRecord(view.paper), null, 2)}\n`)
+    files.set(`${base}cite.bib`, paperBibtex(view.paper))
+  }
+  files.set('papers.json', serializePapers(papers))
+
+  addFeeds(files, views, input, paths)
+  files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))
+  files.set('robots.txt', renderRobots(paths.absolute('sitemap.xml')))
+  files.set('opensearch.xml', openSearchDescription(config, paths))
+  addAssets(files, config)
+  return { files, papers: views }
+}
+
+function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperView[], input: RenderInput, paths: SitePaths): void {
+  const { config } = input
+  const renderForFeed = createSummaryRenderer('mathml')
+  const feedHtml = new Map<Review, string>()
+  const contentOf = (entry: ListingEntry) => {
+    let html = feedHtml.get(entry.review.review)
+    if (html === undefined) {
+      html = renderForFeed(entry.review.review.summary).html
+      feedHtml.set(entry.review.review, html)
+    }
+    return html
+  }
+  const absolute = (urlPath: string) => `${config.site.origin}${urlPath}`
+  const all = listingEntries(views)
+  const site = renderFeeds(
+    {
+      title: config.site.title,
+      description: config.site.description,
+      pageUrl: paths.absolute(),
+      atomUrl: paths.absolute('feed.xml'),
+      jsonUrl: paths.absolute('feed.json'),
+      language: config.site.language,
+      sourceDateEpoch: config.sourceDateEpoch,
+    },
+    all,
+    contentOf,
+    absolute,
+  )
+  files.set('feed.xml', site.atom)
+  files.set('feed.json', site.json)
+  for (const topic of input.taxonomy.topics) {
+    const entries = all.filter((entry) => entry.paper.tagSlugs.includes(topic.slug))
+    if (entries.length === 0) continue
+    const base = paths.topic(topic.slug)
+    const feeds = renderFeeds(
+      {
+        title: `${topic.name} · ${config.site.title}`,
+        description: topic.description,
+        pageUrl: paths.absolute(base),
+        atomUrl: paths.absolute(`${base}feed.xml`),
+        jsonUrl: paths.absolute(`${base}feed.json`),
+        language: config.site.language,
+        sourceDateEpoch: config.sourceDateEpoch,
+      },
+      entries,
+      contentOf,
+      absolute,
+    )
+    files.set(`${base}feed.xml`, feeds.atom)
+    files.set(`${base}feed.json`, feeds.json)
+  }
+}
+
+function sitemapEntries(plans: readonly PagePlan[], views: readonly PaperView[], paths: SitePaths) {
+  const lastModified = new Map(views.map((view) => [paths.paper(view.id), view.latestDate]))
+  return plans
+    .filter((plan) => !(plan.data.page as { noindex?: boolean }).noindex)
+    .map((plan) => ({ url: paths.absolute(plan.url), lastModified: lastModified.get(plan.url) ?? null }))
+}
+
+function openSearchDescription(config: ResolvedConfig, paths: SitePaths): string {
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+  <ShortName>${escape(config.site.title.slice(0, 16))}</ShortName>
+  <Description>${escape(config.site.description)}</Description>
+  <Url type="text/html" method="get" template="${escape(paths.absolute(paths.search()))}?q={searchTerms}"/>
+  <InputEncoding>UTF-8</InputEncoding>
+</OpenSearchDescription>
+`
+}
+
+/** Files from `public/` as they are, and KaTeX's stylesheet with its WOFF2 fonts. */
+function addAssets(files: Map<string, SiteFileContents>, config: ResolvedConfig): void {
+  for (const relative of listFiles(config.publicDir)) files.set(relative, { copyFrom: path.join(config.publicDir, relative) })
+  const katexCss = require.resolve('katex/dist/katex.min.css')
+  const katexDir = path.dirname(katexCss)
+  // Every browser that runs this site reads WOFF2: keep only those fonts.
+  const css = readFileSync(katexCss, 'utf8').replace(/,url\(fonts\/[^)]+\.woff\) format\("woff"\),url\(fonts\/[^)]+\.ttf\) format\("truetype"\)/g, '')
+  files.set('assets/katex/katex.min.css', css)
+  for (const font of readdirSync(path.join(katexDir, 'fonts')).filter((name) => name.endsWith('.woff2')).sort()) {
+    files.set(`assets/katex/fonts/${font}`, { copyFrom: path.join(katexDir, 'fonts', font) })
+  }
+}
+
+function listFiles(directory: string): string[] {
+  try {
+    return readdirSync(directory, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      .map((entry) => path.relative(directory, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+      .sort()
+  } catch {
+    return []
+  }
+}
+
+/** Source descriptions for render, from ingest's settings. */
+export function sourceInfo(sourcePath: string, name: string, description: string | null): SourceInfo {
+  return { path: sourcePath, name, description, slug: slugify(sourcePath.replace(/\.[^./]+$/, '')) }
+}

@@ -1,0 +1,307 @@
+/**
+ * The pages of the site: which URL gets which template with which data. Pure:
+ * no templates are rendered and nothing is written here, so the page plan can
+ * be tested on its own.
+ */
+import { slugify } from '../catalog/slug.ts'
+import type { Topic } from '../catalog/topics.ts'
+import type { SitePaths } from './site-paths.ts'
+import {
+  compareEntriesNewestFirst,
+  formatMonth,
+  listingEntries,
+  type LinkView,
+  type ListingEntry,
+  type PaperView,
+  type SourceInfo,
+} from './view-model.ts'
+
+/** A page to render: its site-relative URL, template and template data. */
+export interface PagePlan {
+  /** Site-relative URL, e.g. `papers/2405.05417/` or `404.html`. */
+  readonly url: string
+  readonly template: string
+  readonly data: Readonly<Record<string, unknown>>
+}
+
+/** Page metadata every template receives as `page`. */
+export interface PageMeta {
+  readonly title: string | null
+  readonly description: string
+  readonly canonical: string
+  readonly hasMath: boolean
+  readonly noindex?: boolean
+  /** Which main-navigation item is current. */
+  readonly section: 'home' | 'topics' | 'reviewers' | 'archive' | 'sources' | 'search' | 'about' | null
+  readonly feeds?: { readonly atom: string; readonly json: string } | null
+}
+
+/** Pagination links for templates. */
+export interface Pagination {
+  readonly current: number
+  readonly total: number
+  readonly previous: string | null
+  readonly next: string | null
+  readonly pages: ReadonlyArray<{ readonly number: number; readonly url: string; readonly current: boolean } | { readonly gap: true }>
+}
+
+/** A named group with a page of its own (topic, reviewer, source). */
+export interface GroupView {
+  readonly slug: string
+  readonly name: string
+  readonly description: string | null
+  readonly url: string
+  readonly count: number
+}
+
+/** Everything the page plan needs. */
+export interface PagePlanInput {
+  readonly papers: readonly PaperView[]
+  readonly topics: readonly Topic[]
+  readonly sources: readonly SourceInfo[]
+  readonly paths: SitePaths
+  readonly pageSize: number
+  readonly siteDescription: string
+}
+
+/** Plan every HTML page of the site. */
+export function planPages(input: PagePlanInput): PagePlan[] {
+  const { papers, paths, pageSize } = input
+  const entries = listingEntries(papers)
+  const pages: PagePlan[] = []
+  const meta = (url: string, fields: Omit<PageMeta, 'canonical' | 'hasMath'> & { hasMath?: boolean }): PageMeta => ({
+    hasMath: false,
+    ...fields,
+    canonical: paths.absolute(url),
+  })
+
+  // Home: every review, newest first.
+  pages.push(
+    ...paginate(paths, entries, pageSize, (page) => paths.home(page), (items, pagination, url) => ({
+      url,
+      template: 'listing',
+      data: {
+        page: meta(url, { title: pagination.current > 1 ? `Latest reviews, page ${pagination.current}` : null, description: input.siteDescription, section: 'home', feeds: { atom: paths.url('feed.xml'), json: paths.url('feed.json') } }),
+        heading: pagination.current > 1 ? `Latest reviews — page ${pagination.current}` : 'Latest reviews',
+        intro: `${papers.length} papers, ${entries.length} reviews.`,
+        entries: items,
+        pagination,
+      },
+    })),
+  )
+
+  // Papers.
+  papers.forEach((paper, index) => {
+    const url = paths.paper(paper.id)
+    const newer = papers[index - 1]
+    const older = papers[index + 1]
+    pages.push({
+      url,
+      template: 'paper',
+      data: {
+        page: meta(url, { title: paper.title, description: paper.reviews[0]?.excerpt ?? paper.title, section: null, hasMath: paper.hasMath }),
+        paper,
+        newer: newer ? { name: newer.title, url: newer.url } : null,
+        older: older ? { name: older.title, url: older.url } : null,
+        jsonUrl: paths.url(`${url}paper.json`),
+        bibUrl: paths.url(`${url}cite.bib`),
+      },
+    })
+  })
+
+  // Topics: papers newest first, each shown by its latest review.
+  const topicGroups: GroupView[] = []
+  for (const topic of input.topics) {
+    const tagged = papers.filter((paper) => paper.tagSlugs.includes(topic.slug))
+    if (tagged.length === 0) continue
+    topicGroups.push({ slug: topic.slug, name: topic.name, description: topic.description, url: paths.url(paths.topic(topic.slug)), count: tagged.length })
+    const topicEntries = tagged.map((paper) => ({ paper, review: latestReview(paper) }))
+    pages.push(
+      ...paginate(paths, topicEntries, pageSize, (page) => paths.topic(topic.slug, page), (items, pagination, url) => ({
+        url,
+        template: 'listing',
+        data: {
+          page: meta(url, { title: pageTitle(topic.name, pagination), description: topic.description, section: 'topics', feeds: { atom: paths.url(`${paths.topic(topic.slug)}feed.xml`), json: paths.url(`${paths.topic(topic.slug)}feed.json`) } }),
+          heading: topic.name,
+          intro: `${topic.description} ${tagged.length} paper${tagged.length === 1 ? '' : 's'}.`,
+          crumbs: [{ name: 'Topics', url: paths.url(paths.topics()) }],
+          entries: items,
+          pagination,
+        },
+      })),
+    )
+  }
+  pages.push(indexPage(paths.topics(), 'Topics', 'Every topic, with the number of papers tagged with it.', 'topics', topicGroups.sort(byCountThenName), meta))
+
+  // Reviewers.
+  const byReviewer = groupEntries(entries, (entry) => entry.review.reviewers.map((person) => person.name))
+  const reviewerGroups: GroupView[] = []
+  for (const [name, reviewed] of byReviewer) {
+    const slug = slugify(name)
+    reviewerGroups.push({ slug, name, description: null, url: paths.url(paths.reviewer(slug)), count: reviewed.length })
+    pages.push(
+      ...paginate(paths, reviewed, pageSize, (page) => paths.reviewer(slug, page), (items, pagination, url) => ({
+        url,
+        template: 'listing',
+        data: {
+          page: meta(url, { title: pageTitle(`Reviews by ${name}`, pagination), description: `${reviewed.length} paper reviews by ${name}.`, section: 'reviewers' }),
+          heading: `Reviews by ${name}`,
+          intro: `${reviewed.length} review${reviewed.length === 1 ? '' : 's'}.`,
+          crumbs: [{ name: 'Reviewers', url: paths.url(paths.reviewers()) }],
+          entries: items,
+          pagination,
+        },
+      })),
+    )
+  }
+  pages.push(indexPage(paths.reviewers(), 'Reviewers', 'Everyone who wrote a review, with their number of reviews.', 'reviewers', reviewerGroups.sort(byCountThenName), meta))
+
+  // Sources.
+  const sourceGroups: GroupView[] = []
+  for (const source of input.sources) {
+    const fromSource = entries.filter((entry) => entry.review.sourceFile === source.path)
+    if (fromSource.length === 0) continue
+    sourceGroups.push({ slug: source.slug, name: source.name, description: source.description, url: paths.url(paths.source(source.slug)), count: fromSource.length })
+    pages.push(
+      ...paginate(paths, fromSource, pageSize, (page) => paths.source(source.slug, page), (items, pagination, url) => ({
+        url,
+        template: 'listing',
+        data: {
+          page: meta(url, { title: pageTitle(source.name, pagination), description: source.description ?? `Reviews from ${source.name}.`, section: 'sources' }),
+          heading: source.name,
+          intro: `${source.description ? `${source.description} ` : ''}${fromSource.length} review${fromSource.length === 1 ? '' : 's'}.`,
+          crumbs: [{ name: 'Newsletters', url: paths.url(paths.sources()) }],
+          entries: items,
+          pagination,
+        },
+      })),
+    )
+  }
+  pages.push(indexPage(paths.sources(), 'Newsletters', 'The newsletters this digest is built from.', 'sources', sourceGroups, meta))
+
+  // Archive: years and months, one page per month.
+  const byMonth = groupEntries(entries, (entry) => [entry.review.date === null ? 'undated' : entry.review.date.slice(0, 7)])
+  const years = new Map<string, Array<{ name: string; url: string; count: number }>>()
+  for (const [month, inMonth] of byMonth) {
+    const url = month === 'undated' ? 'archive/undated/' : paths.archiveMonth(month)
+    const label = month === 'undated' ? 'Undated' : formatMonth(month)
+    const year = month === 'undated' ? 'Undated' : month.slice(0, 4)
+    const list = years.get(year) ?? []
+    list.push({ name: label, url: paths.url(url), count: inMonth.length })
+    years.set(year, list)
+    pages.push(
+      ...paginate(paths, inMonth, pageSize, (page) => (page <= 1 ? url : `${url}page/${page}/`), (items, pagination, pageUrl) => ({
+        url: pageUrl,
+        template: 'listing',
+        data: {
+          page: meta(pageUrl, { title: pageTitle(`Reviews from ${label}`, pagination), description: `${inMonth.length} paper reviews from ${label}.`, section: 'archive' }),
+          heading: label === 'Undated' ? 'Undated reviews' : `Reviews from ${label}`,
+          intro: `${inMonth.length} review${inMonth.length === 1 ? '' : 's'}.`,
+          crumbs: [{ name: 'Archive', url: paths.url(paths.archive()) }],
+          entries: items,
+          pagination,
+        },
+      })),
+    )
+  }
+  const archiveYears = [...years.entries()]
+    .sort(([a], [b]) => (a === 'Undated' ? 1 : b === 'Undated' ? -1 : b.localeCompare(a)))
+    .map(([year, months]) => ({ year, months: months.sort((a, b) => b.url.localeCompare(a.url)), count: months.reduce((sum, month) => sum + month.count, 0) }))
+  pages.push({
+    url: paths.archive(),
+    template: 'archive',
+    data: { page: meta(paths.archive(), { title: 'Archive', description: 'Every review, by year and month.', section: 'archive' }), years: archiveYears },
+  })
+
+  pages.push({
+    url: paths.search(),
+    template: 'search',
+    data: {
+      page: meta(paths.search(), { title: 'Search', description: 'Search the papers and reviews of this digest.', section: 'search', noindex: true }),
+      topics: topicGroups,
+      archiveUrl: paths.url(paths.archive()),
+      topicsUrl: paths.url(paths.topics()),
+    },
+  })
+  pages.push({
+    url: paths.about(),
+    template: 'about',
+    data: {
+      page: meta(paths.about(), { title: 'About', description: 'What this site is and how it is built.', section: 'about' }),
+      counts: { papers: papers.length, reviews: entries.length, sources: sourceGroups.length, topics: topicGroups.length, reviewers: reviewerGroups.length },
+      sources: sourceGroups,
+    },
+  })
+  pages.push({
+    url: '404.html',
+    template: '404',
+    data: { page: meta('404.html', { title: 'Page not found', description: 'This page does not exist.', section: null, noindex: true }) },
+  })
+  return pages
+}
+
+function latestReview(paper: PaperView) {
+  const dated = paper.reviews.filter((review) => review.date !== null)
+  return dated[dated.length - 1] ?? paper.reviews[paper.reviews.length - 1]!
+}
+
+function pageTitle(name: string, pagination: Pagination): string {
+  return pagination.current > 1 ? `${name}, page ${pagination.current}` : name
+}
+
+function indexPage(url: string, title: string, description: string, section: PageMeta['section'], groups: readonly GroupView[], meta: (url: string, fields: Omit<PageMeta, 'canonical' | 'hasMath'>) => PageMeta): PagePlan {
+  return { url, template: 'index-list', data: { page: meta(url, { title, description, section }), heading: title, intro: description, groups } }
+}
+
+function byCountThenName(a: GroupView, b: GroupView): number {
+  return b.count - a.count || a.name.localeCompare(b.name)
+}
+
+/** Group entries under every key `keys` gives them, keeping each group newest first. */
+function groupEntries(entries: readonly ListingEntry[], keys: (entry: ListingEntry) => readonly string[]): Map<string, ListingEntry[]> {
+  const groups = new Map<string, ListingEntry[]>()
+  for (const entry of entries) {
+    for (const key of keys(entry)) {
+      const group = groups.get(key)
+      if (group) group.push(entry)
+      else groups.set(key, [entry])
+    }
+  }
+  for (const group of groups.values()) group.sort(compareEntriesNewestFirst)
+  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
+
+/** Split `items` into pages and plan one page each. */
+function paginate<T>(
+  paths: SitePaths,
+  items: readonly T[],
+  pageSize: number,
+  urlFor: (page: number) => string,
+  plan: (items: readonly T[], pagination: Pagination, url: string) => PagePlan,
+): PagePlan[] {
+  const total = Math.max(1, Math.ceil(items.length / pageSize))
+  const plans: PagePlan[] = []
+  for (let current = 1; current <= total; current++) {
+    const pagination: Pagination = {
+      current,
+      total,
+      previous: current > 1 ? paths.url(urlFor(current - 1)) : null,
+      next: current < total ? paths.url(urlFor(current + 1)) : null,
+      pages: pageWindow(current, total).map((number) => (number === null ? { gap: true as const } : { number, url: paths.url(urlFor(number)), current: number === current })),
+    }
+    plans.push(plan(items.slice((current - 1) * pageSize, current * pageSize), pagination, urlFor(current)))
+  }
+  return plans
+}
+
+/** Page numbers to show: first, last, and two either side of the current one. */
+function pageWindow(current: number, total: number): Array<number | null> {
+  const shown: Array<number | null> = []
+  for (let number = 1; number <= total; number++) {
+    if (number === 1 || number === total || Math.abs(number - current) <= 2) shown.push(number)
+    else if (shown[shown.length - 1] !== null) shown.push(null)
+  }
+  return shown
+}
+
+export type { LinkView }
