@@ -12,7 +12,7 @@ import { daysBetween } from './dates.ts'
 import { splitFrontMatter, type PaperOverride, type SourceSettings } from './front-matter.ts'
 import type { EntryDraft, NewsletterFormat, ParsedBody } from './formats/format.ts'
 import { detectFormat, formatByName, generic, FORMATS } from './formats/registry.ts'
-import { isPlaceholderUrl } from './links.ts'
+import { isPlaceholderUrl, isWebUrl } from './links.ts'
 import { repairMojibake } from './mojibake.ts'
 import { normalizeTitle } from './titles.ts'
 
@@ -126,6 +126,9 @@ function toReviews(parsed: ParsedBody, settings: SourceSettings, lineOffset: num
     } else if (isPlaceholderUrl(url)) {
       report(file, 'placeholder-link', `Review of ${describe(draft)} links to a placeholder (${url}) instead of the paper`, urlPlace)
       url = null
+    } else if (!isWebUrl(url)) {
+      report(file, 'no-link', `Review of ${describe(draft)} links to "${url.slice(0, 60)}", which is not a web address; the link was dropped`, urlPlace)
+      url = null
     }
     let arxivId: string | null = null
     let arxivVersion: string | null = null
@@ -159,7 +162,7 @@ function toReviews(parsed: ParsedBody, settings: SourceSettings, lineOffset: num
       url,
       arxivId,
       arxivVersion,
-      links: draft.links.filter((link) => link !== draft.url && !isPlaceholderUrl(link)),
+      links: draft.links.filter((link) => link !== draft.url && isWebUrl(link)),
       tagOverride: mergeTagOverrides(summary.tags, override?.tags ?? null),
     }
     if (override?.date) overridden.add(review)

@@ -34,6 +34,11 @@ export function findLinks(line: string): FoundLink[] {
   return links
 }
 
+/** True for an http(s) URL: the only links a page may carry (never `javascript:` or `data:`). */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\/[^\s/?#]+/i.test(url.trim())
+}
+
 /** True for the placeholder targets newsletters leave when the real link is missing. */
 export function isPlaceholderUrl(url: string): boolean {
   return url === '#' || url === '' || /^(?:url|link|todo|tbd)$/i.test(url)

@@ -1,6 +1,6 @@
 /**
  * Review summaries, Markdown → safe HTML, with unified: remark-parse, remark-gfm,
- * remark-math, remark-rehype, rehype-raw (newsletters contain raw HTML),
+ * remark-math (one-line `$$…$$` paragraphs displayed), remark-rehype, rehype-raw (newsletters contain raw HTML),
  * rehype-sanitize, rehype-katex (math rendered at build time, no JavaScript on
  * pages), rehype-slug, rehype-external-links, rehype-stringify.
  *
@@ -20,6 +20,7 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
+import remarkDisplayMathParagraphs from './remark-display-math-paragraphs.ts'
 import rehypeDropLocalReferences from './rehype-drop-local-references.ts'
 import { summarySchema } from './sanitize-schema.ts'
 import { plainText } from './plain-text.ts'
@@ -45,6 +46,7 @@ export function createSummaryRenderer(math: MathOutput = 'htmlAndMathml'): (mark
     .use(remarkParse)
     .use(remarkGfm)
     .use(remarkMath)
+    .use(remarkDisplayMathParagraphs)
     .use(remarkRehype, { allowDangerousHtml: true })
     .use(rehypeRaw)
     .use(rehypeSanitize, summarySchema)

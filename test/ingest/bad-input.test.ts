@@ -32,7 +32,7 @@ function setUp(): void {
 
 describe('bad content files', async () => {
   setUp()
-  const result = await build(resolveConfig({ contentDir: content, outDir: out }, work))
+  const result = await build(resolveConfig({ contentDir: content, outDir: out, templatesDir: path.join(ROOT, 'templates'), publicDir: path.join(ROOT, 'public') }, work))
   const messages = result.files.flatMap((file) =>
     file.messages.map((message) => ({ file: file.path, line: message.line, ruleId: message.ruleId, fatal: message.fatal, reason: message.reason })),
   )

@@ -17,7 +17,8 @@ const PASTED_IMAGE_STAMP = /(?:^|[^\d])(\d{4})(\d{2})(\d{2})\d{4,6}(?:[^\d]|$)/
 const BYLINE_HEADING = /^#{3,6}\s+(?:by\s+)?(\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*){0,2})\s*$/u
 
 function parseHtmlSections(body: string): ParsedBody {
-  const tree: Root = fromHtml(body, { fragment: true })
+  // HTML counts a lone CR as a line break; lines here are counted by LF only.
+  const tree: Root = fromHtml(body.replace(/\r(?!\n)/g, ' '), { fragment: true })
   const entries: EntryDraft[] = []
   visit(tree, 'element', (node: Element) => {
     if (node.tagName !== 'section' && node.tagName !== 'article') return
