@@ -4,10 +4,12 @@
  * Each stage hands typed data to the next; only `output` touches the disk for
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
 import { VFile } from 'vfile'
 import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
+import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog } from './catalog/index.ts'
 import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
 import { ingestSource, type IngestedSource } from './ingest/index.ts'
@@ -45,6 +47,8 @@ export interface BuildOptions {
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   const timings: StageTimings = { ingest: 0, catalog: 0, render: 0, output: 0 }
   let started = performance.now()
+  await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
+  await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const { inputs, unreadable } = await readContentFolder(config.contentDir)
   const sources = inputs.map((input) => ingestSource(input))
   const files: VFile[] = sources.map((source) => source.file)
@@ -90,4 +94,9 @@ async function loadTaxonomy(config: ResolvedConfig): Promise<{ taxonomy: Taxonom
   }
   file.value = text
   return { taxonomy: parseTaxonomy(text, file), file }
+}
+
+async function assertFolder(folder: string, error: () => DigestError): Promise<void> {
+  const found = await stat(folder).catch(() => null)
+  if (!found?.isDirectory()) throw error()
 }

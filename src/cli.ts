@@ -7,6 +7,7 @@ import path from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { build } from './build.ts'
 import { ConfigError, resolveConfig, type UserConfig } from './config.ts'
+import { DigestError } from './errors.ts'
 import { formatSummary, formatMessages } from './diagnostics/format-terminal.ts'
 import { summarizeMessages } from './diagnostics/report.ts'
 
@@ -38,7 +39,7 @@ async function runBuild(flags: BuildFlags): Promise<number> {
   const colour = process.stdout.isTTY === true && !process.env.NO_COLOR
   if (flags.verbose) process.stderr.write(formatMessages(result.files, { colour, root: process.cwd() }))
   if (!flags.quiet || summary.errors > 0 || (flags.strict && summary.warnings > 0)) {
-    const reviews = result.sources.reduce((count, source) => count + source.reviews.length, 0)
+    const reviews = result.papers.reduce((count, paper) => count + paper.reviews.length, 0)
     process.stdout.write(
       formatSummary(summary, {
         files: result.sources.length,
@@ -80,6 +81,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)
+      return 2
+    }
+    if (error instanceof DigestError) {
+      process.stderr.write(`${error.message}\n  hint: ${error.hint}\n`)
       return 2
     }
     throw error

@@ -9,6 +9,7 @@ import type { Paper, Review, TagOverride } from '../model.ts'
 import { groupReviews, type ReviewGroup } from './merge-reviews.ts'
 import { slugify } from './slug.ts'
 import { tagPaper, type Taxonomy } from './topics.ts'
+import { compareStrings } from '../ordering.ts'
 
 /** Reviews of one source with the file that collects its messages. */
 export interface CatalogSource {
@@ -107,7 +108,7 @@ export function compareReviews(a: Review, b: Review): number {
     if (b.date === null) return -1
     return a.date < b.date ? -1 : 1
   }
-  return a.source.localeCompare(b.source) || a.line - b.line
+  return compareStrings(a.source, b.source) || a.line - b.line
 }
 
 /** Latest review date first (undated last), then by id. */

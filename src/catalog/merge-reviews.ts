@@ -35,6 +35,7 @@ export function groupReviews(reviews: readonly Review[], files: ReadonlyMap<stri
     for (const review of group) {
       if (review.title === null) continue
       const title = normalizeTitle(review.title)
+      if (title === '') continue
       const groups = groupsByTitle.get(title) ?? new Set<Review[]>()
       groups.add(group)
       groupsByTitle.set(title, groups)
@@ -43,11 +44,12 @@ export function groupReviews(reviews: readonly Review[], files: ReadonlyMap<stri
   const byTitle = new Map<string, Review[]>()
   const groups: Review[][] = [...byIdentity.values()]
   for (const review of withoutIdentity) {
-    const title = review.title === null ? null : normalizeTitle(review.title)
+    const normalized = review.title === null ? '' : normalizeTitle(review.title)
+    const title = normalized === '' ? null : normalized
     const candidates = title === null ? undefined : groupsByTitle.get(title)
     if (candidates && candidates.size === 1) {
       candidates.values().next().value!.push(review)
-    } else if (title !== null && title !== '') {
+    } else if (title !== null) {
       const group = byTitle.get(title)
       if (group) group.push(review)
       else {
@@ -79,25 +81,31 @@ export function normalizeUrl(url: string): string {
     .toLowerCase()
 }
 
-/** Keep one copy of a review posted twice in the same source. */
+/** Keep one copy of a review posted twice (or more) in the same source: the fullest. */
 function dropRepeatedPosts(group: Review[], files: ReadonlyMap<string, VFile>): Review[] {
   if (group.length < 2) return group
-  const kept: Review[] = []
+  // Each kept review with the copies it replaced, so warnings can name the final survivor.
+  const kept: Array<{ review: Review; dropped: Review[] }> = []
   for (const review of group) {
-    const twinIndex = kept.findIndex((other) => other.source === review.source && isSameText(other.summary, review.summary))
-    if (twinIndex === -1) {
-      kept.push(review)
-      continue
-    }
-    const twin = kept[twinIndex]!
-    const [keep, drop] = review.summary.length > twin.summary.length ? [review, twin] : [twin, review]
-    kept[twinIndex] = keep
-    const file = files.get(drop.source)
-    if (file) {
-      report(file, 'duplicate-review', `This review repeats the one at line ${keep.line} (same paper, near-identical text); only the fuller copy at line ${keep.line} is kept`, { line: drop.line })
+    const twin = kept.find((entry) => entry.review.source === review.source && isSameText(entry.review.summary, review.summary))
+    if (!twin) {
+      kept.push({ review, dropped: [] })
+    } else if (review.summary.length > twin.review.summary.length) {
+      twin.dropped.push(twin.review)
+      twin.review = review
+    } else {
+      twin.dropped.push(review)
     }
   }
-  return kept
+  for (const { review: keep, dropped } of kept) {
+    const file = files.get(keep.source)
+    for (const drop of dropped) {
+      if (file) {
+        report(file, 'duplicate-review', `This review repeats the one at line ${keep.line} (same paper, near-identical text); only the fuller copy at line ${keep.line} is kept`, { line: drop.line })
+      }
+    }
+  }
+  return kept.map((entry) => entry.review)
 }
 
 /** Near-identical text: most word trigrams of the shorter text appear in the longer. */

@@ -6,6 +6,7 @@
 import type { VFile } from 'vfile'
 import type { VFileMessage } from 'vfile-message'
 import { contentRule, type RuleId } from './rules.ts'
+import { compareStrings } from '../ordering.ts'
 
 /** Where in a file a message points: a 1-based line, optionally a column. */
 export interface Place {
@@ -58,6 +59,6 @@ export function summarizeMessages(files: readonly VFile[]): MessageSummary {
   }
   const sorted = [...byRule.entries()]
     .map(([ruleId, { count, severity }]) => ({ ruleId, count, severity }))
-    .sort((a, b) => b.count - a.count || a.ruleId.localeCompare(b.ruleId))
+    .sort((a, b) => b.count - a.count || compareStrings(a.ruleId, b.ruleId))
   return { errors, warnings, infos, byRule: sorted }
 }

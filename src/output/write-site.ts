@@ -27,20 +27,30 @@ export async function writeSite(outDir: string, files: SiteFiles): Promise<void>
       if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
       else await cp(contents.copyFrom, target)
     }
-    await rm(retired, { recursive: true, force: true })
-    let hadPrevious = true
-    try {
-      await rename(outDir, retired)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      hadPrevious = false
-    }
-    await rename(staging, outDir)
-    if (hadPrevious) await rm(retired, { recursive: true, force: true })
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
     throw error
   }
+  await rm(retired, { recursive: true, force: true })
+  let hadPrevious = true
+  try {
+    await rename(outDir, retired)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      await rm(staging, { recursive: true, force: true })
+      throw error
+    }
+    hadPrevious = false
+  }
+  try {
+    await rename(staging, outDir)
+  } catch (error) {
+    // Put the previous site back before giving up.
+    if (hadPrevious) await rename(retired, outDir)
+    await rm(staging, { recursive: true, force: true })
+    throw error
+  }
+  if (hadPrevious) await rm(retired, { recursive: true, force: true })
 }
 
 /** Split an output path, refusing anything that would escape the output folder. */

@@ -21,6 +21,7 @@ import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { VFile } from 'vfile'
 import remarkDisplayMathParagraphs from './remark-display-math-paragraphs.ts'
+import rehypeFocusableMath from './rehype-focusable-math.ts'
 import rehypeDropLocalReferences from './rehype-drop-local-references.ts'
 import { summarySchema } from './sanitize-schema.ts'
 import { plainText } from './plain-text.ts'
@@ -52,6 +53,7 @@ export function createSummaryRenderer(math: MathOutput = 'htmlAndMathml'): (mark
     .use(rehypeSanitize, summarySchema)
     .use(rehypeDropLocalReferences)
     .use(rehypeKatex, { output: math, strict: 'ignore', trust: false, maxExpand: 200, maxSize: 20 })
+    .use(rehypeFocusableMath)
     .use(rehypeSlug, { prefix: 'summary-' })
     .use(rehypeExternalLinks, { rel: ['noopener', 'nofollow'] })
     .use(rehypeStringify)

@@ -6,6 +6,7 @@
 import { slugify } from '../catalog/slug.ts'
 import type { Topic } from '../catalog/topics.ts'
 import type { SitePaths } from './site-paths.ts'
+import { compareStrings } from '../ordering.ts'
 import {
   compareEntriesNewestFirst,
   formatMonth,
@@ -205,8 +206,8 @@ export function planPages(input: PagePlanInput): PagePlan[] {
     )
   }
   const archiveYears = [...years.entries()]
-    .sort(([a], [b]) => (a === 'Undated' ? 1 : b === 'Undated' ? -1 : b.localeCompare(a)))
-    .map(([year, months]) => ({ year, months: months.sort((a, b) => b.url.localeCompare(a.url)), count: months.reduce((sum, month) => sum + month.count, 0) }))
+    .sort(([a], [b]) => (a === 'Undated' ? 1 : b === 'Undated' ? -1 : compareStrings(b, a)))
+    .map(([year, months]) => ({ year, months: months.sort((a, b) => compareStrings(b.url, a.url)), count: months.reduce((sum, month) => sum + month.count, 0) }))
   pages.push({
     url: paths.archive(),
     template: 'archive',
@@ -254,7 +255,7 @@ function indexPage(url: string, title: string, description: string, section: Pag
 }
 
 function byCountThenName(a: GroupView, b: GroupView): number {
-  return b.count - a.count || a.name.localeCompare(b.name)
+  return b.count - a.count || compareStrings(a.name, b.name)
 }
 
 /** Group entries under every key `keys` gives them, keeping each group newest first. */
