@@ -49,11 +49,11 @@ export function renderSite(input: RenderInput): RenderResult {
   const paths = new SitePaths(config.site.basePath, config.site.origin)
   const files = new Map<string, SiteFileContents>()
 
-  const renderForPage = createSummaryRenderer('htmlAndMathml')
+  const renderSummary = createSummaryRenderer()
   const rendered = new Map<Review, RenderedSummary>()
   for (const paper of papers) {
     for (const review of paper.reviews) {
-      const summary = renderForPage(review.summary)
+      const summary = renderSummary(review.summary)
       rendered.set(review, summary)
       const file = input.files.get(review.source)
       for (const problem of summary.problems) {
@@ -108,16 +108,7 @@ export function renderSite(input: RenderInput): RenderResult {
 
 function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperView[], input: RenderInput, paths: SitePaths): void {
   const { config } = input
-  const renderForFeed = createSummaryRenderer('mathml')
-  const feedHtml = new Map<Review, string>()
-  const contentOf = (entry: ListingEntry) => {
-    let html = feedHtml.get(entry.review.review)
-    if (html === undefined) {
-      html = renderForFeed(entry.review.review.summary).html
-      feedHtml.set(entry.review.review, html)
-    }
-    return html
-  }
+  const contentOf = (entry: ListingEntry) => entry.review.feedHtml
   const absolute = (urlPath: string) => `${config.site.origin}${urlPath}`
   const all = listingEntries(views)
   const site = renderFeeds(

@@ -7,7 +7,7 @@
  * A processor is built once and reused for every summary. KaTeX problems become
  * positioned messages; the formula is shown as its source in an error style.
  */
-import type { Root } from 'hast'
+import type { Element, Root } from 'hast'
 import rehypeExternalLinks from 'rehype-external-links'
 import rehypeKatex from 'rehype-katex'
 import rehypeRaw from 'rehype-raw'
@@ -26,13 +26,12 @@ import rehypeDropLocalReferences from './rehype-drop-local-references.ts'
 import { summarySchema } from './sanitize-schema.ts'
 import { plainText } from './plain-text.ts'
 
-/** How math is written out: HTML+MathML for pages, MathML alone for feed readers. */
-export type MathOutput = 'htmlAndMathml' | 'mathml'
-
 /** A rendered summary. */
 export interface RenderedSummary {
-  /** Sanitized HTML. */
+  /** Sanitized HTML for pages: math as KaTeX HTML with MathML for assistive technology. */
   readonly html: string
+  /** The same HTML for feed readers: math as MathML only (no KaTeX stylesheet there). */
+  readonly feedHtml: string
   /** Plain text (for excerpts and search). */
   readonly text: string
   /** True when the summary contains math (pages then link the KaTeX stylesheet). */
@@ -41,8 +40,8 @@ export interface RenderedSummary {
   readonly problems: ReadonlyArray<{ readonly reason: string; readonly line: number | null }>
 }
 
-/** Build a reusable renderer for summaries. */
-export function createSummaryRenderer(math: MathOutput = 'htmlAndMathml'): (markdown: string) => RenderedSummary {
+/** Build a reusable renderer for summaries (one unified processor for all of them). */
+export function createSummaryRenderer(): (markdown: string) => RenderedSummary {
   const processor = unified()
     .use(remarkParse)
     .use(remarkGfm)
@@ -52,7 +51,7 @@ export function createSummaryRenderer(math: MathOutput = 'htmlAndMathml'): (mark
     .use(rehypeRaw)
     .use(rehypeSanitize, summarySchema)
     .use(rehypeDropLocalReferences)
-    .use(rehypeKatex, { output: math, strict: 'ignore', trust: false, maxExpand: 200, maxSize: 20 })
+    .use(rehypeKatex, { output: 'htmlAndMathml', strict: 'ignore', trust: false, maxExpand: 200, maxSize: 20 })
     .use(rehypeFocusableMath)
     .use(rehypeSlug, { prefix: 'summary-' })
     .use(rehypeExternalLinks, { rel: ['noopener', 'nofollow'] })
@@ -65,12 +64,26 @@ export function createSummaryRenderer(math: MathOutput = 'htmlAndMathml'): (mark
     const text = plainText(mdast)
     const tree = processor.runSync(mdast, file) as Root
     const html = processor.stringify(tree, file)
-    const hasMath = /class="katex/.test(html) || /<math[\s>]/.test(html)
+    const hasMath = /class="katex/.test(html)
+    // Feed readers get the MathML alone: drop KaTeX's visual copy from the same tree.
+    const feedHtml = hasMath ? processor.stringify(withoutKatexHtml(tree), file) : html
     return {
       html,
+      feedHtml,
       text,
       hasMath,
       problems: file.messages.map((message) => ({ reason: message.reason, line: message.line ?? null })),
     }
   }
+}
+
+/** A copy of `tree` without KaTeX's visual HTML (`.katex-html`), leaving MathML. */
+function withoutKatexHtml(tree: Root): Root {
+  const strip = <T extends Root | Element>(node: T): T => ({
+    ...node,
+    children: node.children
+      .filter((child) => !(child.type === 'element' && Array.isArray(child.properties.className) && child.properties.className.includes('katex-html')))
+      .map((child) => (child.type === 'element' ? strip(child) : child)),
+  })
+  return strip(tree)
 }

@@ -37,6 +37,8 @@ export interface ReviewView {
   readonly line: number
   readonly headline: string | null
   readonly html: string
+  /** The review HTML for feeds (math as MathML only). */
+  readonly feedHtml: string
   readonly text: string
   readonly excerpt: string
   readonly hasMath: boolean
@@ -119,6 +121,7 @@ export function buildPaperViews(
         line: review.line,
         headline: review.headline,
         html: summary?.html ?? '',
+        feedHtml: summary?.feedHtml ?? '',
         text: summary?.text ?? '',
         excerpt: excerptOf(summary?.text ?? ''),
         hasMath: summary?.hasMath ?? false,
