@@ -1,6 +1,6 @@
 /**
  * The build: a thin composition of the stages
- * ingest → catalog → render → output.
+ * ingest → catalog → render (summaries) → search → render (pages) → output.
  * Each stage hands typed data to the next; only `output` touches the disk for
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
@@ -15,7 +15,8 @@ import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
 import { ingestSource, type IngestedSource } from './ingest/index.ts'
 import { readContentFolder } from './ingest/read-content.ts'
 import type { Paper } from './model.ts'
-import { renderSite, sourceInfo } from './render/index.ts'
+import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
+import { buildSearch } from './search/index.ts'
 import { writeSite, type SiteFileContents } from './output/write-site.ts'
 
 /** Wall time of each stage, in milliseconds. */
@@ -23,6 +24,7 @@ export interface StageTimings {
   ingest: number
   catalog: number
   render: number
+  search: number
   output: number
 }
 
@@ -45,7 +47,7 @@ export interface BuildOptions {
 
 /** Run the whole pipeline once. Content problems become messages; only I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
-  const timings: StageTimings = { ingest: 0, catalog: 0, render: 0, output: 0 }
+  const timings: StageTimings = { ingest: 0, catalog: 0, render: 0, search: 0, output: 0 }
   let started = performance.now()
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
@@ -67,14 +69,24 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
 
   started = performance.now()
   const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
+  const rendered = renderSummaries(papers, contentFiles)
+  timings.render = performance.now() - started
+
+  started = performance.now()
+  const search = await buildSearch({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' })
+  timings.search = performance.now() - started
+
+  started = performance.now()
   const { files: site } = renderSite({
     config,
     papers,
+    rendered,
     taxonomy,
     sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
-    files: contentFiles,
+    search: search.assets,
   })
-  timings.render = performance.now() - started
+  for (const [file, contents] of search.files) site.set(file, contents)
+  timings.render += performance.now() - started
 
   started = performance.now()
   if (options.write !== false) await writeSite(config.outDir, site)

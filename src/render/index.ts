@@ -21,18 +21,19 @@ import { planPages, type PagePlan } from './pages.ts'
 import { renderRobots, renderSitemap } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
 import { createTemplateRenderer } from './templates.ts'
+import type { SearchAssets } from '../search/index.ts'
 import { buildPaperViews, listingEntries, type ListingEntry, type PaperView, type SourceInfo } from './view-model.ts'
 
 /** What render needs from the earlier stages. */
 export interface RenderInput {
   readonly config: ResolvedConfig
   readonly papers: readonly Paper[]
+  /** Every review's rendered summary, from {@link renderSummaries}. */
+  readonly rendered: ReadonlyMap<Review, RenderedSummary>
   readonly taxonomy: Taxonomy
   readonly sources: readonly SourceInfo[]
-  /** Content files by path relative to the content folder, for messages. */
-  readonly files: ReadonlyMap<string, VFile>
-  /** Extra data for the search page (script URL), from the search stage. */
-  readonly searchScript?: string | null
+  /** Site-relative paths of the search files, from the search stage; null builds a search page without search. */
+  readonly search: SearchAssets | null
 }
 
 /** The rendered site and the views it was built from. */
@@ -43,24 +44,31 @@ export interface RenderResult {
 
 const require = createRequire(import.meta.url)
 
-/** Render every file of the site. */
-export function renderSite(input: RenderInput): RenderResult {
-  const { config, papers } = input
-  const paths = new SitePaths(config.site.basePath, config.site.origin)
-  const files = new Map<string, SiteFileContents>()
-
+/**
+ * Render every review summary once (Markdown → sanitized HTML with KaTeX, plain
+ * text). KaTeX problems become messages on the review's content file.
+ */
+export function renderSummaries(papers: readonly Paper[], files: ReadonlyMap<string, VFile>): Map<Review, RenderedSummary> {
   const renderSummary = createSummaryRenderer()
   const rendered = new Map<Review, RenderedSummary>()
   for (const paper of papers) {
     for (const review of paper.reviews) {
       const summary = renderSummary(review.summary)
       rendered.set(review, summary)
-      const file = input.files.get(review.source)
+      const file = files.get(review.source)
       for (const problem of summary.problems) {
         if (file) report(file, 'invalid-math', `${problem.reason} in the review of "${paper.title}"; the formula is shown as written`, { line: review.line })
       }
     }
   }
+  return rendered
+}
+
+/** Render every file of the site. */
+export function renderSite(input: RenderInput): RenderResult {
+  const { config, papers, rendered } = input
+  const paths = new SitePaths(config.site.basePath, config.site.origin)
+  const files = new Map<string, SiteFileContents>()
 
   const sourceMap = new Map(input.sources.map((source) => [source.path, source]))
   const views = buildPaperViews(papers, rendered, input.taxonomy.topics, sourceMap, paths)
@@ -87,7 +95,14 @@ export function renderSite(input: RenderInput): RenderResult {
       katexCss: paths.url(paths.asset('katex/katex.min.css')),
       icon: paths.url(paths.asset('icon.svg')),
     },
-    searchScript: input.searchScript ?? null,
+    search: input.search
+      ? {
+          script: paths.url(input.search.script),
+          primary: paths.url(input.search.primary),
+          text: paths.url(input.search.text),
+          excerpts: paths.url(input.search.excerpts),
+        }
+      : null,
   }
   for (const plan of plans) files.set(fileForUrl(plan.url), templates.render(plan.template, { ...globals, ...plan.data }))
 

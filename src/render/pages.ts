@@ -219,7 +219,11 @@ export function planPages(input: PagePlanInput): PagePlan[] {
     template: 'search',
     data: {
       page: meta(paths.search(), { title: 'Search', description: 'Search the papers and reviews of this digest.', section: 'search', noindex: true }),
-      topics: topicGroups,
+      filters: {
+        topics: [...topicGroups].sort((a, b) => compareStrings(a.name, b.name)).map((group) => ({ value: group.slug, name: group.name })),
+        reviewers: [...reviewerGroups].sort((a, b) => compareStrings(a.name, b.name)).map((group) => ({ value: group.name, name: group.name })),
+        years: archiveYears.filter((year) => year.year !== 'Undated').map((year) => ({ value: year.year, name: year.year })),
+      },
       archiveUrl: paths.url(paths.archive()),
       topicsUrl: paths.url(paths.topics()),
     },
