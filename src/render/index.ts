@@ -98,9 +98,8 @@ export function renderSite(input: RenderInput): RenderResult {
     search: input.search
       ? {
           script: paths.url(input.search.script),
-          primary: paths.url(input.search.primary),
-          text: paths.url(input.search.text),
-          excerpts: paths.url(input.search.excerpts),
+          // Relative to the site root (data-root): the client resolves every search file against it.
+          base: input.search.base,
         }
       : null,
   }

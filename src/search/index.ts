@@ -1,8 +1,9 @@
 /**
- * Search: papers → the files of in-browser search. Builds the primary and text
- * MiniSearch indexes with the shared options, a map of excerpts, and the client
- * script bundled with esbuild; every file gets a content-hashed name so it can be
- * cached forever.
+ * Search: papers → the files of in-browser search (see `options.ts` for the
+ * layout). Builds the primary and text MiniSearch indexes with the shared
+ * options, splits their terms into shards, writes the base file and one fragment
+ * per paper, and bundles the client with esbuild. Shards, base and script get
+ * content-hashed names, so they can be cached forever.
  */
 import { createHash } from 'node:crypto'
 import path from 'node:path'
@@ -10,49 +11,62 @@ import { build as esbuild } from 'esbuild'
 import MiniSearch from 'minisearch'
 import type { Topic } from '../catalog/topics.ts'
 import type { Paper, Review } from '../model.ts'
+import { compareStrings } from '../ordering.ts'
 import { excerptOf } from '../render/view-model.ts'
-import { PRIMARY_INDEX_OPTIONS, SEARCH_FORMAT, SEARCH_FORMAT_VERSION, TEXT_INDEX_OPTIONS, type PrimaryDocument, type SearchFile, type TextDocument } from './options.ts'
+import {
+  PRIMARY_INDEX_OPTIONS,
+  searchFile,
+  shardKey,
+  TEXT_INDEX_OPTIONS,
+  type IndexTables,
+  type PrimaryDocument,
+  type SearchBase,
+  type SearchFragment,
+  type SearchShard,
+  type TextDocument,
+} from './options.ts'
 
 /** What search needs from earlier stages. */
 export interface SearchInput {
   readonly papers: readonly Paper[]
-  /** Plain text of every review. */
+  /** Plain text of a review. */
   readonly textOf: (review: Review) => string
   readonly topics: readonly Topic[]
 }
 
-/** Site-relative paths of the search files, for the search page. */
+/** Site-relative paths the search page needs. */
 export interface SearchAssets {
-  readonly primary: string
-  readonly text: string
-  readonly excerpts: string
+  readonly base: string
   readonly script: string
 }
 
-/** Files and their names. */
+/** Sizes of what was written, for reports and budgets. */
+export interface SearchStats {
+  readonly papers: number
+  readonly primaryShards: number
+  readonly textShards: number
+  readonly baseBytes: number
+  readonly primaryBytes: number
+  readonly textBytes: number
+  readonly fragmentBytes: number
+}
+
+/** Files, their names and their sizes. */
 export interface SearchOutput {
   readonly files: ReadonlyMap<string, string | Uint8Array>
   readonly assets: SearchAssets
+  readonly stats: SearchStats
 }
 
 /** The documents of the primary index. */
 export function primaryDocuments(papers: readonly Paper[], topics: readonly Topic[]): PrimaryDocument[] {
   const topicNames = new Map(topics.map((topic) => [topic.slug, topic.name]))
-  return papers.map((paper) => {
-    const reviewers = [...new Set(paper.reviews.flatMap((review) => review.reviewers))]
-    const dates = paper.reviews.map((review) => review.date).filter((date): date is string => date !== null).sort()
-    return {
-      id: paper.id,
-      title: paper.title,
-      topics: paper.tags.map((slug) => `${topicNames.get(slug) ?? slug} ${slug}`).join(' '),
-      reviewers: reviewers.join(' '),
-      arxiv: paper.arxivId ?? '',
-      t: paper.title,
-      d: dates[dates.length - 1] ?? '',
-      r: reviewers,
-      g: paper.tags,
-    }
-  })
+  return papers.map((paper) => ({
+    id: paper.id,
+    title: paper.title,
+    topics: paper.tags.map((slug) => `${topicNames.get(slug) ?? slug} ${slug}`).join(' '),
+    reviewers: reviewersOf(paper).join(' '),
+  }))
 }
 
 /** The documents of the text index. */
@@ -60,33 +74,104 @@ export function textDocuments(papers: readonly Paper[], textOf: (review: Review)
   return papers.map((paper) => ({ id: paper.id, text: paper.reviews.map(textOf).join('\n') }))
 }
 
-/** Build the search files. */
+function reviewersOf(paper: Paper): string[] {
+  return [...new Set(paper.reviews.flatMap((review) => review.reviewers))]
+}
+
+function newestDate(paper: Paper): string {
+  return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
+}
+
+/** Build every search file. */
 export async function buildSearch(input: SearchInput): Promise<SearchOutput> {
+  const { papers } = input
   const primary = new MiniSearch(PRIMARY_INDEX_OPTIONS)
-  primary.addAll(primaryDocuments(input.papers, input.topics))
+  primary.addAll(primaryDocuments(papers, input.topics))
   const text = new MiniSearch(TEXT_INDEX_OPTIONS)
-  text.addAll(textDocuments(input.papers, input.textOf))
-  const excerpts: Record<string, string> = {}
-  for (const paper of input.papers) {
-    const latest = [...paper.reviews].reverse().find((review) => input.textOf(review) !== '')
-    excerpts[paper.id] = latest ? excerptOf(input.textOf(latest)) : ''
-  }
-  const topicNames = Object.fromEntries(input.topics.map((topic) => [topic.slug, topic.name]))
+  text.addAll(textDocuments(papers, input.textOf))
+
   const files = new Map<string, string | Uint8Array>()
-  const add = (name: string, extension: string, contents: string | Uint8Array): string => {
-    const hash = createHash('sha256').update(contents).digest('hex').slice(0, 12)
-    const file = `search/${name}.${hash}.${extension}`
+  const hashed = (folder: string, name: string, contents: string): string => {
+    const file = `search/${folder}${name}.${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.json`
     files.set(file, contents)
     return file
   }
-  const envelope = <T>(kind: SearchFile<T>['kind'], data: T): string => JSON.stringify({ format: SEARCH_FORMAT, version: SEARCH_FORMAT_VERSION, kind, data } satisfies SearchFile<T>)
-  const assets: SearchAssets = {
-    primary: add('primary', 'json', envelope('primary', { index: primary.toJSON(), topics: topicNames })),
-    text: add('text', 'json', envelope('text', { index: text.toJSON() })),
-    excerpts: add('excerpts', 'json', envelope('excerpts', excerpts)),
-    script: add('search', 'js', await bundleClient()),
+  const shardIndex = (index: MiniSearch, folder: string) => {
+    const { index: entries, documentIds: _ids, storedFields: _stored, ...tables } = index.toJSON()
+    const byKey = new Map<string, SearchShard>()
+    for (const entry of entries) {
+      const key = shardKey(entry[0])
+      const shard = byKey.get(key)
+      if (shard) shard.push(entry)
+      else byKey.set(key, [entry])
+    }
+    const map: Record<string, string> = {}
+    let bytes = 0
+    for (const key of [...byKey.keys()].sort(compareStrings)) {
+      const contents = JSON.stringify(searchFile('shard', byKey.get(key)!))
+      bytes += contents.length
+      map[key] = hashed(folder, fileSafe(key), contents)
+    }
+    return { tables: tables as IndexTables, map, bytes, count: byKey.size }
   }
-  return { files, assets }
+  const primaryShards = shardIndex(primary, 'p/')
+  const textShards = shardIndex(text, 't/')
+
+  const topicSlugs = input.topics.map((topic) => topic.slug)
+  const reviewerNames = [...new Set(papers.flatMap(reviewersOf))].sort(compareStrings)
+  const topicIndex = new Map(topicSlugs.map((slug, index) => [slug, index]))
+  const reviewerIndex = new Map(reviewerNames.map((name, index) => [name, index]))
+  let fragmentBytes = 0
+  papers.forEach((paper, shortId) => {
+    const latest = [...paper.reviews].reverse().find((review) => input.textOf(review) !== '')
+    const fragment: SearchFragment = {
+      id: paper.id,
+      title: paper.title,
+      date: newestDate(paper),
+      reviewers: reviewersOf(paper),
+      topics: paper.tags,
+      excerpt: latest ? excerptOf(input.textOf(latest)) : '',
+    }
+    const contents = JSON.stringify(searchFile('fragment', fragment))
+    fragmentBytes += contents.length
+    files.set(`search/f/${shortId}.json`, contents)
+  })
+  const base: SearchBase = {
+    ids: papers.map((paper) => paper.id),
+    primary: primaryShards.tables,
+    text: textShards.tables,
+    shards: { primary: primaryShards.map, text: textShards.map },
+    fragments: 'search/f/',
+    dates: papers.map((paper) => Number(newestDate(paper).replaceAll('-', '') || 0)),
+    topics: papers.map((paper) => paper.tags.map((slug) => topicIndex.get(slug)).filter((index): index is number => index !== undefined)),
+    reviewers: papers.map((paper) => reviewersOf(paper).map((name) => reviewerIndex.get(name)!)),
+    topicSlugs,
+    topicNames: input.topics.map((topic) => topic.name),
+    reviewerNames,
+  }
+  const baseContents = JSON.stringify(searchFile('base', base))
+  const baseFile = hashed('', 'base', baseContents)
+  const script = await bundleClient()
+  const scriptFile = `search/search.${createHash('sha256').update(script).digest('hex').slice(0, 12)}.js`
+  files.set(scriptFile, script)
+  return {
+    files,
+    assets: { base: baseFile, script: scriptFile },
+    stats: {
+      papers: papers.length,
+      primaryShards: primaryShards.count,
+      textShards: textShards.count,
+      baseBytes: baseContents.length,
+      primaryBytes: primaryShards.bytes,
+      textBytes: textShards.bytes,
+      fragmentBytes,
+    },
+  }
+}
+
+/** A shard key as a file name: letters and digits kept, anything else as its code point. */
+function fileSafe(key: string): string {
+  return [...key].map((char) => (/^[a-z0-9]$/.test(char) ? char : `_${char.codePointAt(0)!.toString(16)}`)).join('')
 }
 
 let bundled: Promise<Uint8Array> | null = null

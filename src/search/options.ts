@@ -1,20 +1,25 @@
 /**
- * The search index's options, shared by the build (which creates the index) and
- * the browser (which loads it), so the two can never drift apart. Plain data and
- * pure functions only: this module is bundled into the client.
+ * The search index's options and file format, shared by the build (which writes
+ * the index) and the browser (which loads it), so the two can never drift apart.
+ * Plain data and pure functions only: this module is bundled into the client.
  *
- * Two indexes, so the first results arrive fast even for large digests:
- * - the *primary* index holds what identifies a paper (title, topics, reviewers,
- *   arXiv id) and the few stored fields a result needs; it loads first;
- * - the *text* index holds the plain text of the reviews; it loads right after,
- *   and adds papers that only the review text mentions.
+ * Layout, designed so the first results of a 10,000-paper digest need well under
+ * 300 kB (see `SearchBase`):
+ * - a *base* file: the document table both indexes share (ids, field lengths),
+ *   per-paper dates, topics and reviewers for filtering, and the shard map;
+ * - the *primary* index (title, topics, reviewers) and the *text* index (review
+ *   text), each split into shards by the first two characters of the term, so a
+ *   query loads only the shards of its own terms; primary shards first, text
+ *   shards right after;
+ * - one small *fragment* per paper (title, date, reviewers, topics, excerpt),
+ *   fetched only for results on screen.
  */
-import type { Options, SearchOptions } from 'minisearch'
+import type { AsPlainObject, Options, SearchOptions } from 'minisearch'
 
-/** Version of the serialised search files; the client refuses any other. */
-export const SEARCH_FORMAT_VERSION = 1
+/** Version of the search files; the client refuses any other. */
+export const SEARCH_FORMAT_VERSION = 2
 
-/** Name written in every serialised search file. */
+/** Name written in every search file. */
 export const SEARCH_FORMAT = 'research-digest-search'
 
 /** A paper as the primary index sees it. */
@@ -26,16 +31,6 @@ export interface PrimaryDocument {
   readonly topics: string
   /** Reviewer names, space-separated. */
   readonly reviewers: string
-  /** The arXiv id, when there is one. */
-  readonly arxiv: string
-  /** Stored: display title. */
-  readonly t: string
-  /** Stored: newest review date `YYYY-MM-DD`, or ''. */
-  readonly d: string
-  /** Stored: reviewer names. */
-  readonly r: readonly string[]
-  /** Stored: topic slugs. */
-  readonly g: readonly string[]
 }
 
 /** A paper as the text index sees it. */
@@ -43,6 +38,19 @@ export interface TextDocument {
   readonly id: string
   /** Plain text of all its reviews. */
   readonly text: string
+}
+
+/** What the page shows for one result. */
+export interface SearchFragment {
+  readonly id: string
+  readonly title: string
+  /** Newest review date `YYYY-MM-DD`, or ''. */
+  readonly date: string
+  readonly reviewers: readonly string[]
+  /** Topic slugs. */
+  readonly topics: readonly string[]
+  /** The opening of the newest review, as plain text. */
+  readonly excerpt: string
 }
 
 /** Words that carry no meaning for search. */
@@ -65,6 +73,15 @@ export function processTerm(term: string): string | null {
   return STOP_WORDS.has(folded) ? null : folded
 }
 
+/**
+ * The shard a term lives in: its first two characters. Prefix and fuzzy matches
+ * of a query term stay within its shard, so a typo in the first two letters of a
+ * word is the one kind of typo search does not forgive.
+ */
+export function shardKey(term: string): string {
+  return [...term].slice(0, 2).join('')
+}
+
 /** How queries are matched: prefixes from three letters, typos in longer words. */
 export const QUERY_DEFAULTS: SearchOptions = {
   prefix: (term) => term.length >= 3,
@@ -73,31 +90,64 @@ export const QUERY_DEFAULTS: SearchOptions = {
   combineWith: 'OR',
 }
 
-/** Options of the primary index. Title matches weigh most, then topics. */
+/** Field boosts: a title match weighs most, then topics, then reviewers; review text counts once. */
+export const FIELD_BOOST: Readonly<Record<string, number>> = { title: 3, topics: 2, reviewers: 1.5, text: 1 }
+
+/** Fields whose match makes a result "strong" (ranked above text-only matches). */
+export const STRONG_FIELDS: ReadonlySet<string> = new Set(['title', 'topics', 'reviewers'])
+
+/** Options of the primary index. */
 export const PRIMARY_INDEX_OPTIONS: Options<PrimaryDocument> = {
   idField: 'id',
-  fields: ['title', 'topics', 'reviewers', 'arxiv'],
-  storeFields: ['t', 'd', 'r', 'g'],
+  fields: ['title', 'topics', 'reviewers'],
+  storeFields: [],
   tokenize,
   processTerm,
-  searchOptions: { ...QUERY_DEFAULTS, boost: { title: 3, topics: 2, arxiv: 5, reviewers: 1.5 } },
+  searchOptions: { ...QUERY_DEFAULTS, boost: FIELD_BOOST },
 }
 
-/** Options of the text index: no stored fields, ids only. */
+/** Options of the text index. */
 export const TEXT_INDEX_OPTIONS: Options<TextDocument> = {
   idField: 'id',
   fields: ['text'],
   storeFields: [],
   tokenize,
   processTerm,
-  searchOptions: QUERY_DEFAULTS,
+  searchOptions: { ...QUERY_DEFAULTS, boost: FIELD_BOOST },
 }
 
-/** The envelope every serialised search file has. */
+/** One serialised MiniSearch index without its terms: those live in shards. */
+export type IndexTables = Omit<AsPlainObject, 'index' | 'documentIds' | 'storedFields'>
+
+/** The base file: everything a query needs besides the shards of its terms. */
+export interface SearchBase {
+  /** Paper ids by MiniSearch short id (both indexes share them). */
+  readonly ids: readonly string[]
+  readonly primary: IndexTables
+  readonly text: IndexTables
+  /** Shard files by shard key, per index, site-relative. */
+  readonly shards: { readonly primary: Readonly<Record<string, string>>; readonly text: Readonly<Record<string, string>> }
+  /** Fragment file of a paper: `fragments` + short id + `.json`. */
+  readonly fragments: string
+  /** Per paper (by short id): newest review date as YYYYMMDD, or 0. */
+  readonly dates: readonly number[]
+  /** Per paper: indexes into `topicSlugs`. */
+  readonly topics: ReadonlyArray<readonly number[]>
+  /** Per paper: indexes into `reviewerNames`. */
+  readonly reviewers: ReadonlyArray<readonly number[]>
+  readonly topicSlugs: readonly string[]
+  readonly topicNames: readonly string[]
+  readonly reviewerNames: readonly string[]
+}
+
+/** One shard: the index entries of its terms. */
+export type SearchShard = AsPlainObject['index']
+
+/** The envelope every search file has. */
 export interface SearchFile<T> {
   readonly format: typeof SEARCH_FORMAT
   readonly version: number
-  readonly kind: 'primary' | 'text' | 'excerpts'
+  readonly kind: 'base' | 'shard' | 'fragment'
   readonly data: T
 }
 
@@ -105,10 +155,15 @@ export interface SearchFile<T> {
 export function openSearchFile<T>(file: unknown, kind: SearchFile<T>['kind']): T {
   const envelope = file as Partial<SearchFile<T>> | null
   if (!envelope || envelope.format !== SEARCH_FORMAT || envelope.kind !== kind) {
-    throw new Error(`research-digest: this is not a ${kind} search file`)
+    throw new Error(`research-digest: this is not a search ${kind} file`)
   }
   if (envelope.version !== SEARCH_FORMAT_VERSION) {
-    throw new Error(`research-digest: the ${kind} search file has format version ${String(envelope.version)}, this page reads version ${SEARCH_FORMAT_VERSION}; reload the page`)
+    throw new Error(`research-digest: the search ${kind} file has format version ${String(envelope.version)}, this page reads version ${SEARCH_FORMAT_VERSION}; reload the page`)
   }
   return envelope.data as T
+}
+
+/** Wrap data in the envelope. */
+export function searchFile<T>(kind: SearchFile<T>['kind'], data: T): SearchFile<T> {
+  return { format: SEARCH_FORMAT, version: SEARCH_FORMAT_VERSION, kind, data }
 }

@@ -1,138 +1,205 @@
 /**
- * Searching the two indexes and merging their results: the logic the browser
- * runs, kept free of the DOM so it is tested in Node.
+ * The search engine the page runs, free of the DOM so it is tested in Node:
+ * loads the shards a query needs, searches them with the shared options, merges
+ * the terms' scores, filters and ranks.
  *
- * Ranking: papers matched by title, topic, reviewer or arXiv id come first
- * (ordered by their combined score), then papers only their review text
- * mentions. An arXiv id or a pasted arXiv URL puts that paper first.
+ * Ranking: papers matched by title, topic or reviewer come first (by combined
+ * score), then papers only their review text mentions. A query that is an arXiv
+ * id or a pasted arXiv URL answers with that paper.
  */
-import MiniSearch from 'minisearch'
-import { PRIMARY_INDEX_OPTIONS, TEXT_INDEX_OPTIONS, tokenize, processTerm, type PrimaryDocument, type TextDocument } from './options.ts'
-
-/** The stored fields of one paper. */
-export interface StoredPaper {
-  readonly id: string
-  readonly title: string
-  readonly date: string
-  readonly reviewers: readonly string[]
-  readonly topics: readonly string[]
-}
+import MiniSearch, { type SearchResult } from 'minisearch'
+import {
+  openSearchFile,
+  PRIMARY_INDEX_OPTIONS,
+  processTerm,
+  shardKey,
+  STRONG_FIELDS,
+  TEXT_INDEX_OPTIONS,
+  tokenize,
+  type IndexTables,
+  type SearchBase,
+  type SearchShard,
+} from './options.ts'
 
 /** Filters combinable with a query; empty values mean "any". */
 export interface SearchFilters {
+  /** Topic slug. */
   readonly topic?: string
+  /** Reviewer name. */
   readonly reviewer?: string
+  /** Four-digit year. */
   readonly year?: string
 }
 
-/** One result. */
-export interface SearchHit extends StoredPaper {
+/** One result, before its fragment is loaded. */
+export interface SearchHit {
+  /** MiniSearch short id: index into the base tables and fragment name. */
+  readonly shortId: number
+  /** Paper id. */
+  readonly id: string
   readonly score: number
   /** Index terms that matched, for highlighting. */
   readonly terms: readonly string[]
-  /** True when the title, topics, reviewers or arXiv id matched (not only the review text). */
+  /** True when the title, topics or reviewers matched (not only the review text). */
   readonly strong: boolean
 }
 
-/** The indexes as loaded in the page (the text index arrives a little later). */
-export interface SearchIndexes {
-  readonly primary: MiniSearch<PrimaryDocument>
-  readonly text: MiniSearch<TextDocument> | null
-}
+/** Fetches a site-relative search file and returns its parsed JSON. */
+export type FetchSearchFile = (file: string) => Promise<unknown>
 
 const ARXIV_IN_QUERY = /(?:(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/|arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?/i
-
 const WHOLE_ARXIV_QUERY = new RegExp(`^${ARXIV_IN_QUERY.source}/?$`, 'i')
 
-/** The unversioned arXiv id a query names (a bare id or a pasted URL), as a paper id; else null. */
+/** The paper id an arXiv query names (a bare id or a pasted URL); else null. */
 export function arxivIdInQuery(query: string): string | null {
   const match = ARXIV_IN_QUERY.exec(query.trim())
   if (!match) return null
-  const id = match[1]!.replace(/\.[A-Z]{2}\//i, '/')
-  return id.replace('/', '-')
+  return match[1]!.replace(/\.[A-Z]{2}\//i, '/').replace('/', '-')
 }
 
-/** The stored fields of a paper in the primary index, or null. */
-export function storedPaper(primary: MiniSearch<PrimaryDocument>, id: string): StoredPaper | null {
-  const fields = primary.getStoredFields(id) as { t?: string; d?: string; r?: string[]; g?: string[] } | undefined
-  if (!fields) return null
-  return { id, title: fields.t ?? id, date: fields.d ?? '', reviewers: fields.r ?? [], topics: fields.g ?? [] }
+/** Query terms as the index sees them (each searched in its own shard). */
+export function queryTerms(query: string): string[] {
+  return [...new Set(tokenize(query).map((term) => processTerm(term)).filter((term): term is string => term !== null && term.length > 1))]
 }
 
-function matchesFilters(paper: StoredPaper, filters: SearchFilters): boolean {
-  if (filters.topic && !paper.topics.includes(filters.topic)) return false
-  if (filters.reviewer && !paper.reviewers.includes(filters.reviewer)) return false
-  if (filters.year && !paper.date.startsWith(filters.year)) return false
-  return true
-}
+type IndexName = 'primary' | 'text'
 
-/** Newest first, undated last, then by title. */
-function byDate(a: StoredPaper, b: StoredPaper): number {
-  if (a.date !== b.date) return a.date < b.date ? 1 : -1
-  return a.title < b.title ? -1 : a.title > b.title ? 1 : 0
-}
+/** Search over a base file and the shards loaded so far. */
+export class SearchEngine {
+  readonly base: SearchBase
+  private readonly fetchFile: FetchSearchFile
+  private readonly shards = new Map<string, Promise<MiniSearch>>()
+  private readonly ready = new Map<string, MiniSearch>()
+  private readonly idToShort: Map<string, number>
+  private readonly documentIds: Record<string, string>
 
-/** Search both indexes. With an empty query, every paper matching the filters, newest first. */
-export function searchPapers(indexes: SearchIndexes, query: string, filters: SearchFilters = {}): SearchHit[] {
-  const { primary, text } = indexes
-  const trimmed = query.trim()
-  if (trimmed === '') {
-    return primary
-      .search(MiniSearch.wildcard)
-      .map((result) => storedPaper(primary, String(result.id)))
-      .filter((paper): paper is StoredPaper => paper !== null && matchesFilters(paper, filters))
-      .sort(byDate)
-      .map((paper) => ({ ...paper, score: 0, terms: [], strong: false }))
+  constructor(base: SearchBase, fetchFile: FetchSearchFile) {
+    this.base = base
+    this.fetchFile = fetchFile
+    this.idToShort = new Map(base.ids.map((id, shortId) => [id, shortId]))
+    this.documentIds = Object.fromEntries(base.ids.map((id, shortId) => [String(shortId), id]))
   }
-  // A query that is nothing but an arXiv reference asks for that one paper.
-  const named = arxivIdInQuery(trimmed)
-  if (named && WHOLE_ARXIV_QUERY.test(trimmed)) {
-    const paper = storedPaper(primary, named)
-    if (paper) return matchesFilters(paper, filters) ? [{ ...paper, score: 1, terms: [], strong: true }] : []
+
+  /** Number of papers. */
+  get size(): number {
+    return this.base.ids.length
   }
-  const merged = new Map<string, { score: number; terms: Set<string>; strong: boolean }>()
-  for (const result of primary.search(trimmed)) {
-    merged.set(String(result.id), { score: result.score, terms: new Set(result.terms), strong: true })
+
+  /** Shard files a query needs from one index. */
+  shardFiles(query: string, index: IndexName): string[] {
+    const files = new Set<string>()
+    for (const term of queryTerms(query)) {
+      const file = this.base.shards[index][shardKey(term)]
+      if (file) files.add(file)
+    }
+    return [...files]
   }
-  if (text) {
-    for (const result of text.search(trimmed)) {
-      const id = String(result.id)
-      const entry = merged.get(id)
-      if (entry) {
-        entry.score += result.score
-        for (const term of result.terms) entry.terms.add(term)
-      } else {
-        merged.set(id, { score: result.score, terms: new Set(result.terms), strong: false })
+
+  /** True when every shard the query needs from `index` is loaded. */
+  isLoaded(query: string, index: IndexName): boolean {
+    return this.shardFiles(query, index).every((file) => this.ready.has(file))
+  }
+
+  /** Load the shards a query needs from `index`. */
+  async load(query: string, index: IndexName): Promise<void> {
+    await Promise.all(this.shardFiles(query, index).map((file) => this.shard(file, index)))
+  }
+
+  private shard(file: string, index: IndexName): Promise<MiniSearch> {
+    let pending = this.shards.get(file)
+    if (!pending) {
+      pending = this.fetchFile(file).then(async (data) => {
+        const entries = openSearchFile<SearchShard>(data, 'shard')
+        const tables: IndexTables = this.base[index]
+        const options = index === 'primary' ? PRIMARY_INDEX_OPTIONS : TEXT_INDEX_OPTIONS
+        const search = await MiniSearch.loadJSAsync({ ...tables, documentIds: this.documentIds, storedFields: {}, index: entries }, options as never)
+        this.ready.set(file, search)
+        return search
+      })
+      // A failed fetch may be retried by the next query.
+      pending.catch(() => this.shards.delete(file))
+      this.shards.set(file, pending)
+    }
+    return pending
+  }
+
+  /**
+   * Search with the shards loaded so far. With an empty query, every paper that
+   * matches the filters, newest first.
+   */
+  search(query: string, filters: SearchFilters = {}): SearchHit[] {
+    const trimmed = query.trim()
+    const allowed = this.filter(filters)
+    if (trimmed === '') {
+      return this.base.ids
+        .map((id, shortId) => ({ id, shortId }))
+        .filter(({ shortId }) => allowed(shortId))
+        .sort((a, b) => (this.base.dates[b.shortId] ?? 0) - (this.base.dates[a.shortId] ?? 0) || a.shortId - b.shortId)
+        .map(({ id, shortId }) => ({ id, shortId, score: 0, terms: [], strong: false }))
+    }
+    const named = arxivIdInQuery(trimmed)
+    if (named && WHOLE_ARXIV_QUERY.test(trimmed)) {
+      const shortId = this.idToShort.get(named)
+      if (shortId !== undefined) return allowed(shortId) ? [{ id: named, shortId, score: 1, terms: [], strong: true }] : []
+    }
+    const merged = new Map<number, { score: number; terms: Set<string>; strong: boolean }>()
+    for (const term of queryTerms(trimmed)) {
+      for (const index of ['primary', 'text'] as const) {
+        for (const result of this.termResults(term, index)) {
+          const shortId = this.idToShort.get(String(result.id))
+          if (shortId === undefined) continue
+          const strong = Object.values(result.match).some((fields) => fields.some((field) => STRONG_FIELDS.has(field)))
+          const entry = merged.get(shortId)
+          if (entry) {
+            entry.score += result.score
+            entry.strong ||= strong
+            for (const matched of result.terms) entry.terms.add(matched)
+          } else {
+            merged.set(shortId, { score: result.score, terms: new Set(result.terms), strong })
+          }
+        }
       }
     }
+    const hits: SearchHit[] = []
+    for (const [shortId, entry] of merged) {
+      if (allowed(shortId)) hits.push({ shortId, id: this.base.ids[shortId]!, score: entry.score, terms: [...entry.terms], strong: entry.strong })
+    }
+    if (named) {
+      const shortId = this.idToShort.get(named)
+      if (shortId !== undefined && !merged.has(shortId) && allowed(shortId)) hits.push({ shortId, id: named, score: Number.POSITIVE_INFINITY, terms: [], strong: true })
+    }
+    return hits.sort((a, b) => {
+      if (named && (a.id === named) !== (b.id === named)) return a.id === named ? -1 : 1
+      if (a.strong !== b.strong) return a.strong ? -1 : 1
+      return b.score - a.score || (this.base.dates[b.shortId] ?? 0) - (this.base.dates[a.shortId] ?? 0) || a.shortId - b.shortId
+    })
   }
-  const hits: SearchHit[] = []
-  for (const [id, entry] of merged) {
-    const paper = storedPaper(primary, id)
-    if (!paper || !matchesFilters(paper, filters)) continue
-    hits.push({ ...paper, score: entry.score, terms: [...entry.terms], strong: entry.strong })
-  }
-  if (named && !merged.has(named)) {
-    const paper = storedPaper(primary, named)
-    if (paper && matchesFilters(paper, filters)) hits.push({ ...paper, score: Number.POSITIVE_INFINITY, terms: [], strong: true })
-  }
-  return hits.sort((a, b) => {
-    if (named && (a.id === named) !== (b.id === named)) return a.id === named ? -1 : 1
-    if (a.strong !== b.strong) return a.strong ? -1 : 1
-    return b.score - a.score || byDate(a, b)
-  })
-}
 
-/** Query terms as the index sees them, for highlighting words in excerpts. */
-export function queryTerms(query: string): string[] {
-  return tokenize(query)
-    .map((term) => processTerm(term))
-    .filter((term): term is string => term !== null && term.length > 1)
-}
+  /** The loaded shard of `index` that holds `term`; throws when it is not loaded. */
+  shardLoaded(term: string, index: IndexName): MiniSearch {
+    const file = this.base.shards[index][shardKey(term)]
+    const search = file ? this.ready.get(file) : undefined
+    if (!search) throw new Error(`research-digest: no loaded ${index} shard holds "${term}"`)
+    return search
+  }
 
-/** Load the serialised indexes with the shared options. */
-export async function loadIndexes(primaryData: unknown, textData: unknown | null): Promise<SearchIndexes> {
-  const primary = await MiniSearch.loadJSAsync(primaryData as Parameters<typeof MiniSearch.loadJS>[0], PRIMARY_INDEX_OPTIONS)
-  const text = textData ? await MiniSearch.loadJSAsync(textData as Parameters<typeof MiniSearch.loadJS>[0], TEXT_INDEX_OPTIONS) : null
-  return { primary, text }
+  /** MiniSearch results for one processed term from its loaded shard of `index` (none when not loaded). */
+  termResults(term: string, index: IndexName): SearchResult[] {
+    const file = this.base.shards[index][shardKey(term)]
+    const search = file ? this.ready.get(file) : undefined
+    return search ? search.search(term) : []
+  }
+
+  /** A predicate for the filters, on short ids. */
+  private filter(filters: SearchFilters): (shortId: number) => boolean {
+    const topic = filters.topic ? this.base.topicSlugs.indexOf(filters.topic) : null
+    const reviewer = filters.reviewer ? this.base.reviewerNames.indexOf(filters.reviewer) : null
+    const year = filters.year ? Number(filters.year) : null
+    return (shortId) => {
+      if (topic !== null && !(this.base.topics[shortId] ?? []).includes(topic)) return false
+      if (reviewer !== null && !(this.base.reviewers[shortId] ?? []).includes(reviewer)) return false
+      if (year !== null && Math.floor((this.base.dates[shortId] ?? 0) / 10000) !== year) return false
+      return true
+    }
+  }
 }

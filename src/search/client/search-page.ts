@@ -4,13 +4,8 @@
  * topic, reviewer and year, keeps its state in the URL, and renders results with
  * DOM APIs only — indexed text is never parsed as HTML.
  */
-import { openSearchFile } from '../options.ts'
-import { loadIndexes, queryTerms, searchPapers, type SearchFilters, type SearchHit, type SearchIndexes } from '../query.ts'
-
-interface PrimaryData {
-  readonly index: unknown
-  readonly topics: Record<string, string>
-}
+import { openSearchFile, type SearchBase, type SearchFragment } from '../options.ts'
+import { queryTerms, SearchEngine, type SearchFilters, type SearchHit } from '../query.ts'
 
 const PAGE_SIZE = 30
 const DEBOUNCE_MS = 120
@@ -25,15 +20,17 @@ const selects = {
   reviewer: document.querySelector<HTMLSelectElement>('#search-reviewer'),
   year: document.querySelector<HTMLSelectElement>('#search-year'),
 }
+const siteRoot = new URL(app?.dataset.root ?? '/', location.origin)
 
-let indexes: SearchIndexes | null = null
-let topicNames: Record<string, string> = {}
-let excerpts: Record<string, string> = {}
+let engine: SearchEngine | null = null
+let topicNames = new Map<string, string>()
+const fragments = new Map<number, Promise<SearchFragment | null>>()
 let shown = PAGE_SIZE
 let timer: ReturnType<typeof setTimeout> | undefined
+/** Incremented on every render, so a slow load never paints stale results. */
+let generation = 0
 
 if (app && form && input && status && list) {
-  document.documentElement.classList.add('search-ready')
   restoreFromUrl()
   void start(app)
   input.addEventListener('input', () => {
@@ -48,34 +45,40 @@ if (app && form && input && status && list) {
   for (const select of Object.values(selects)) select?.addEventListener('change', () => update('push'))
   window.addEventListener('popstate', () => {
     restoreFromUrl()
-    render()
+    void render()
   })
   document.addEventListener('keydown', onKeyDown)
 }
 
 async function start(root: HTMLElement): Promise<void> {
-  const url = (name: string) => new URL(root.dataset[name] ?? '', document.baseURI).href
   setStatus('Loading the search index…')
   try {
-    const primaryFile = await fetchJson(url('primary'))
-    const primary = openSearchFile<PrimaryData>(primaryFile, 'primary')
-    topicNames = primary.topics
-    indexes = await loadIndexes(primary.index, null)
-    render()
-    const [textFile, excerptFile] = await Promise.all([fetchJson(url('text')), fetchJson(url('excerpts'))])
-    const text = openSearchFile<{ index: unknown }>(textFile, 'text')
-    excerpts = openSearchFile<Record<string, string>>(excerptFile, 'excerpts')
-    indexes = await loadIndexes(primary.index, text.index)
-    render()
+    const base = openSearchFile<SearchBase>(await fetchJson(root.dataset.base ?? ''), 'base')
+    topicNames = new Map(base.topicSlugs.map((slug, index) => [slug, base.topicNames[index] ?? slug]))
+    engine = new SearchEngine(base, (file) => fetchJson(file))
+    document.documentElement.classList.add('search-ready')
+    await render()
   } catch (error) {
     setStatus(`Search is unavailable: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
-async function fetchJson(url: string): Promise<unknown> {
+async function fetchJson(file: string): Promise<unknown> {
+  const url = new URL(file, siteRoot).href
   const response = await fetch(url)
   if (!response.ok) throw new Error(`could not load ${url} (HTTP ${response.status})`)
   return response.json()
+}
+
+function fragment(hit: SearchHit): Promise<SearchFragment | null> {
+  let pending = fragments.get(hit.shortId)
+  if (!pending) {
+    pending = fetchJson(`${engine?.base.fragments ?? 'search/f/'}${hit.shortId}.json`)
+      .then((data) => openSearchFile<SearchFragment>(data, 'fragment'))
+      .catch(() => null)
+    fragments.set(hit.shortId, pending)
+  }
+  return pending
 }
 
 function currentFilters(): SearchFilters {
@@ -105,42 +108,65 @@ function update(mode: 'push' | 'replace'): void {
     if (mode === 'push') history.pushState(null, '', next)
     else history.replaceState(null, '', next)
   }
-  render()
+  void render()
 }
 
 function setStatus(text: string): void {
   if (status) status.textContent = text
 }
 
-function render(): void {
-  if (!indexes || !list || !input) return
+/** Search with the title/topic shards first, then again once the review-text shards are in. */
+async function render(): Promise<void> {
+  if (!engine || !list || !input) return
+  const current = ++generation
   const query = input.value.trim()
   const filters = currentFilters()
-  const filtered = Boolean(filters.topic || filters.reviewer || filters.year)
-  if (!query && !filtered) {
+  if (!query && !filters.topic && !filters.reviewer && !filters.year) {
     list.replaceChildren()
-    setStatus(`Type to search ${indexes.primary.documentCount} papers by title, topic, reviewer, arXiv id or words in the reviews.`)
+    setStatus(`Type to search ${engine.size} papers by title, topic, reviewer, arXiv id or words in the reviews.`)
     return
   }
-  const hits = searchPapers(indexes, query, filters)
-  const terms = [...new Set([...queryTerms(query), ...hits.slice(0, shown).flatMap((hit) => hit.terms)])]
-  const items = hits.slice(0, shown).map((hit) => resultItem(hit, terms))
+  try {
+    await engine.load(query, 'primary')
+    if (current !== generation) return
+    const textPending = !engine.isLoaded(query, 'text')
+    await paint(current, query, filters, textPending)
+    if (textPending) {
+      await engine.load(query, 'text')
+      if (current === generation) await paint(current, query, filters, false)
+    }
+  } catch (error) {
+    if (current === generation) setStatus(`Search failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+async function paint(current: number, query: string, filters: SearchFilters, textPending: boolean): Promise<void> {
+  if (!engine || !list) return
+  const hits = engine.search(query, filters)
+  const visible = hits.slice(0, shown)
+  const loaded = await Promise.all(visible.map((hit) => fragment(hit)))
+  if (current !== generation) return
+  const terms = [...new Set([...queryTerms(query), ...visible.flatMap((hit) => hit.terms)])]
+  const items = visible.flatMap((hit, index) => {
+    const data = loaded[index]
+    return data ? [resultItem(data, terms)] : []
+  })
   if (hits.length > shown) items.push(moreButton(hits.length - shown))
   list.replaceChildren(...items)
   const what = query ? `“${query}”` : 'these filters'
-  if (hits.length === 0) {
+  if (hits.length === 0 && !textPending) {
     setStatus(`No papers match ${what}. Check the spelling, try fewer or shorter words, or remove a filter.`)
   } else {
-    const loadingText = indexes.text ? '' : ' Review text is still loading; more results may follow.'
-    setStatus(`${hits.length} paper${hits.length === 1 ? '' : 's'} match ${what}.${loadingText}`)
+    const more = textPending ? ' Searching the review text…' : ''
+    setStatus(`${hits.length} paper${hits.length === 1 ? '' : 's'} match ${what}.${more}`)
   }
 }
 
 function paperUrl(id: string): string {
-  return new URL(`papers/${encodeURIComponent(id)}/`, new URL(app?.dataset.base ?? '/', location.origin)).pathname
+  return new URL(`papers/${encodeURIComponent(id)}/`, siteRoot).pathname
 }
 
-function resultItem(hit: SearchHit, terms: readonly string[]): HTMLLIElement {
+function resultItem(hit: SearchFragment, terms: readonly string[]): HTMLLIElement {
   const item = document.createElement('li')
   item.className = 'result'
   const heading = document.createElement('h2')
@@ -155,7 +181,7 @@ function resultItem(hit: SearchHit, terms: readonly string[]): HTMLLIElement {
   if (hit.reviewers.length > 0) parts.push(`by ${hit.reviewers.join(', ')}`)
   byline.textContent = parts.join(' · ')
   item.append(heading, byline)
-  const excerpt = excerpts[hit.id]
+  const excerpt = hit.excerpt
   if (excerpt) {
     const paragraph = document.createElement('p')
     paragraph.className = 'result__excerpt'
@@ -169,8 +195,8 @@ function resultItem(hit: SearchHit, terms: readonly string[]): HTMLLIElement {
       const tag = document.createElement('li')
       const tagLink = document.createElement('a')
       tagLink.className = 'tag'
-      tagLink.href = new URL(`topics/${slug}/`, new URL(app?.dataset.base ?? '/', location.origin)).pathname
-      tagLink.textContent = topicNames[slug] ?? slug
+      tagLink.href = new URL(`topics/${slug}/`, siteRoot).pathname
+      tagLink.textContent = topicNames.get(slug) ?? slug
       tag.append(tagLink)
       tags.append(tag)
     }
@@ -188,8 +214,7 @@ function moreButton(remaining: number): HTMLLIElement {
   button.addEventListener('click', () => {
     const firstNew = shown
     shown += PAGE_SIZE
-    render()
-    list?.querySelectorAll<HTMLAnchorElement>('.result__title a')[firstNew]?.focus()
+    void render().then(() => list?.querySelectorAll<HTMLAnchorElement>('.result__title a')[firstNew]?.focus())
   })
   item.append(button)
   return item
