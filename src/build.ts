@@ -14,7 +14,8 @@ import { buildCatalog } from './catalog/index.ts'
 import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
 import { ingestSource, type IngestedSource } from './ingest/index.ts'
 import { readContentFolder } from './ingest/read-content.ts'
-import type { Paper } from './model.ts'
+import type { Paper, Review } from './model.ts'
+import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearch } from './search/index.ts'
 import { writeSite, type SiteFileContents } from './output/write-site.ts'
@@ -45,12 +46,25 @@ export interface BuildOptions {
   readonly write?: boolean
 }
 
-/** Run the whole pipeline once. Content problems become messages; only I/O failures throw. */
-export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
-  const timings: StageTimings = { ingest: 0, catalog: 0, render: 0, search: 0, output: 0 }
+/** Everything known about the content before any page is made. */
+export interface ContentAnalysis {
+  /** One file per content file (plus the taxonomy), each with its messages. */
+  readonly files: readonly VFile[]
+  readonly sources: readonly IngestedSource[]
+  readonly taxonomy: Taxonomy
+  readonly papers: readonly Paper[]
+  /** Every review's rendered summary. */
+  readonly rendered: ReadonlyMap<Review, RenderedSummary>
+  readonly timings: Readonly<Pick<StageTimings, 'ingest' | 'catalog' | 'render'>>
+}
+
+/**
+ * Read, parse and validate all content: ingest, catalog and the rendering of
+ * every summary (which finds math errors). Writes nothing: `digest check` is this.
+ */
+export async function analyzeContent(config: ResolvedConfig): Promise<ContentAnalysis> {
   let started = performance.now()
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
-  await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const { inputs, unreadable } = await readContentFolder(config.contentDir)
   const sources = inputs.map((input) => ingestSource(input))
   const files: VFile[] = sources.map((source) => source.file)
@@ -59,20 +73,29 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     report(file, 'unreadable-file', `Could not read ${problem.path}: ${problem.reason}`)
     files.push(file)
   }
-  timings.ingest = performance.now() - started
+  const ingest = performance.now() - started
 
   started = performance.now()
   const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config)
   files.push(taxonomyFile)
   const papers = buildCatalog(sources, taxonomy)
-  timings.catalog = performance.now() - started
+  const catalog = performance.now() - started
 
   started = performance.now()
   const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
   const rendered = renderSummaries(papers, contentFiles)
-  timings.render = performance.now() - started
+  const render = performance.now() - started
+  return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
+}
 
-  started = performance.now()
+/** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
+export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
+  await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
+  const analysis = await analyzeContent(config)
+  const { files, sources, taxonomy, papers, rendered } = analysis
+  const timings: StageTimings = { ...analysis.timings, search: 0, output: 0 }
+
+  let started = performance.now()
   const search = await buildSearch({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' })
   timings.search = performance.now() - started
 

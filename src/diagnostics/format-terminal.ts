@@ -15,7 +15,7 @@ interface Paint {
 const paint = (code: number, text: string, { colour }: Paint) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text)
 
 /** Every message of every file, one per line, sorted by file and line. */
-export function formatMessages(files: readonly VFile[], options: Paint & { readonly root: string }): string {
+export function formatMessages(files: readonly VFile[], options: Paint & { readonly root: string; readonly hints?: boolean }): string {
   const lines: string[] = []
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   for (const file of sorted) {
@@ -25,7 +25,7 @@ export function formatMessages(files: readonly VFile[], options: Paint & { reado
       const severity = message.fatal === true ? paint(31, 'error', options) : message.fatal === false ? paint(33, 'warning', options) : paint(36, 'info', options)
       const place = `${name}:${message.line ?? 1}:${message.column ?? 1}`
       lines.push(`${place}  ${severity}  ${message.reason}  ${paint(2, message.ruleId ?? '', options)}`)
-      if (message.note) lines.push(`  ${paint(2, `hint: ${message.note}`, options)}`)
+      if (message.note && options.hints !== false) lines.push(`  ${paint(2, `hint: ${message.note}`, options)}`)
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : ''

@@ -106,14 +106,20 @@ export const PRIMARY_INDEX_OPTIONS: Options<PrimaryDocument> = {
   searchOptions: { ...QUERY_DEFAULTS, boost: FIELD_BOOST },
 }
 
-/** Options of the text index. */
+/**
+ * Options of the text index. Prefixes start at five letters and typos allow one
+ * edit in words of six or more: a three-letter prefix of review text ("dif…") or a
+ * two-edit typo expands to hundreds of words with thousands of postings each, too
+ * slow for every keystroke in a large digest. Titles still match from three
+ * letters and with two typos.
+ */
 export const TEXT_INDEX_OPTIONS: Options<TextDocument> = {
   idField: 'id',
   fields: ['text'],
   storeFields: [],
   tokenize,
   processTerm,
-  searchOptions: { ...QUERY_DEFAULTS, boost: FIELD_BOOST },
+  searchOptions: { ...QUERY_DEFAULTS, prefix: (term) => term.length >= 5, fuzzy: (term) => (term.length >= 6 ? 1 : false), boost: FIELD_BOOST },
 }
 
 /** One serialised MiniSearch index without its terms: those live in shards. */

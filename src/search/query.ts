@@ -21,6 +21,14 @@ import {
   type SearchShard,
 } from './options.ts'
 
+/** True when a result matched a title, topic or reviewer field. */
+function isStrong(result: SearchResult): boolean {
+  for (const term in result.match) {
+    for (const field of result.match[term]!) if (STRONG_FIELDS.has(field)) return true
+  }
+  return false
+}
+
 /** Filters combinable with a query; empty values mean "any". */
 export interface SearchFilters {
   /** Topic slug. */
@@ -142,27 +150,29 @@ export class SearchEngine {
       const shortId = this.idToShort.get(named)
       if (shortId !== undefined) return allowed(shortId) ? [{ id: named, shortId, score: 1, terms: [], strong: true }] : []
     }
-    const merged = new Map<number, { score: number; terms: Set<string>; strong: boolean }>()
+    // Merge the terms' results per paper. Plain arrays and objects: this loop runs over
+    // every matching paper on every keystroke.
+    const merged = new Map<number, { score: number; terms: string[]; strong: boolean }>()
     for (const term of queryTerms(trimmed)) {
       for (const index of ['primary', 'text'] as const) {
+        const strongIndex = index === 'primary'
         for (const result of this.termResults(term, index)) {
-          const shortId = this.idToShort.get(String(result.id))
+          const shortId = this.idToShort.get(result.id as string)
           if (shortId === undefined) continue
-          const strong = Object.values(result.match).some((fields) => fields.some((field) => STRONG_FIELDS.has(field)))
           const entry = merged.get(shortId)
           if (entry) {
             entry.score += result.score
-            entry.strong ||= strong
-            for (const matched of result.terms) entry.terms.add(matched)
+            entry.strong ||= strongIndex && isStrong(result)
+            for (const matched of result.terms) if (!entry.terms.includes(matched)) entry.terms.push(matched)
           } else {
-            merged.set(shortId, { score: result.score, terms: new Set(result.terms), strong })
+            merged.set(shortId, { score: result.score, terms: result.terms, strong: strongIndex && isStrong(result) })
           }
         }
       }
     }
     const hits: SearchHit[] = []
     for (const [shortId, entry] of merged) {
-      if (allowed(shortId)) hits.push({ shortId, id: this.base.ids[shortId]!, score: entry.score, terms: [...entry.terms], strong: entry.strong })
+      if (allowed(shortId)) hits.push({ shortId, id: this.base.ids[shortId]!, score: entry.score, terms: entry.terms, strong: entry.strong })
     }
     if (named) {
       const shortId = this.idToShort.get(named)
