@@ -18,7 +18,9 @@ import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearch } from './search/index.ts'
+import { openDiskCache } from './output/disk-cache.ts'
 import { writeSite, type SiteFileContents } from './output/write-site.ts'
+import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
 
 /** Wall time of each stage, in milliseconds. */
 export interface StageTimings {
@@ -62,7 +64,7 @@ export interface ContentAnalysis {
  * Read, parse and validate all content: ingest, catalog and the rendering of
  * every summary (which finds math errors). Writes nothing: `digest check` is this.
  */
-export async function analyzeContent(config: ResolvedConfig): Promise<ContentAnalysis> {
+export async function analyzeContent(config: ResolvedConfig, summaryCache: SummaryCache = NO_SUMMARY_CACHE): Promise<ContentAnalysis> {
   let started = performance.now()
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
   const { inputs, unreadable } = await readContentFolder(config.contentDir)
@@ -83,7 +85,7 @@ export async function analyzeContent(config: ResolvedConfig): Promise<ContentAna
 
   started = performance.now()
   const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
-  const rendered = renderSummaries(papers, contentFiles)
+  const rendered = renderSummaries(papers, contentFiles, summaryCache)
   const render = performance.now() - started
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
 }
@@ -91,7 +93,8 @@ export async function analyzeContent(config: ResolvedConfig): Promise<ContentAna
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
-  const analysis = await analyzeContent(config)
+  const summaryCache = config.cacheDir ? openDiskCache<RenderedSummary>(config.cacheDir, 'summaries') : null
+  const analysis = await analyzeContent(config, summaryCache ?? NO_SUMMARY_CACHE)
   const { files, sources, taxonomy, papers, rendered } = analysis
   const timings: StageTimings = { ...analysis.timings, search: 0, output: 0 }
 
@@ -112,7 +115,11 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   timings.render += performance.now() - started
 
   started = performance.now()
-  if (options.write !== false) await writeSite(config.outDir, site)
+  if (options.write !== false) {
+    await writeSite(config.outDir, site)
+    // Cache new renders only once the build succeeded.
+    summaryCache?.flush()
+  }
   timings.output = performance.now() - started
 
   return { files, sources, papers, site, timings }

@@ -23,6 +23,7 @@ import { FORMATS } from './ingest/formats/registry.ts'
 import { slugify } from './catalog/slug.ts'
 
 interface SiteFlags {
+  cache?: boolean
   content?: string
   out?: string
   baseUrl?: string
@@ -48,6 +49,7 @@ async function configFrom(flags: SiteFlags): Promise<ResolvedConfig> {
     ...(flags.content ? { contentDir: flags.content } : {}),
     ...(flags.out ? { outDir: flags.out } : {}),
     ...(flags.baseUrl ? { site: { basePath: flags.baseUrl } } : {}),
+    ...(flags.cache === false ? { cacheDir: false as const } : {}),
     sourceDateEpoch: epoch && /^\d+$/.test(epoch) ? Number(epoch) : null,
   }
   return resolveConfig(mergeConfig(fromFile, overrides), root)
@@ -182,6 +184,7 @@ function siteOptions(command: Command): Command {
     .option('--out <dir>', 'output folder (default: "dist", or outDir in digest.config.json)')
     .option('--base-url <path>', 'path the site is served under, e.g. /digest/ (default: "/")')
     .option('--strict', 'exit with code 1 when there are warnings')
+    .option('--no-cache', 'render every summary again instead of reusing .cache/')
     .addOption(new Option('--verbose', 'print every message with file:line, and stack traces of failures').conflicts('quiet'))
     .option('--quiet', 'print nothing unless something fails')
 }

@@ -31,6 +31,7 @@ const configSchema = z
     publicDir: z.string().min(1),
     topicsFile: z.string().min(1),
     pageSize: z.number().int().min(1).max(1000),
+    cacheDir: z.union([z.string().min(1), z.literal(false)]),
     site: siteSchema,
   })
   .partial()

@@ -33,6 +33,11 @@ export interface UserConfig {
   readonly topicsFile?: string
   /** Reviews per page on paginated listings. @default 30 */
   readonly pageSize?: number
+  /**
+   * Folder of the build cache (rendered summaries), safe to delete; `false`
+   * turns caching off. @default '.cache'
+   */
+  readonly cacheDir?: string | false
   readonly site?: SiteConfig
   /**
    * Build time as Unix seconds for feeds' "updated" fields; null keeps output
@@ -51,6 +56,8 @@ export interface ResolvedConfig {
   readonly publicDir: string
   readonly topicsFile: string
   readonly pageSize: number
+  /** Absolute cache folder, or null when caching is off. */
+  readonly cacheDir: string | null
   readonly site: Readonly<Required<SiteConfig>>
   readonly sourceDateEpoch: number | null
 }
@@ -61,6 +68,7 @@ export const DEFAULTS = {
   outDir: 'dist',
   templatesDir: 'templates',
   publicDir: 'public',
+  cacheDir: '.cache',
   pageSize: 30,
   site: {
     title: 'Research Digest',
@@ -96,6 +104,7 @@ export function resolveConfig(user: UserConfig = {}, root: string = process.cwd(
     publicDir: absolute(user.publicDir ?? DEFAULTS.publicDir),
     topicsFile: user.topicsFile ? absolute(user.topicsFile) : path.join(contentDir, 'topics.yaml'),
     pageSize,
+    cacheDir: user.cacheDir === false ? null : absolute(user.cacheDir ?? DEFAULTS.cacheDir),
     site: Object.freeze({
       title: user.site?.title ?? DEFAULTS.site.title,
       description: user.site?.description ?? DEFAULTS.site.description,

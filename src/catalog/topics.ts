@@ -84,6 +84,68 @@ const DEFAULT_MAX_TAGS = 5
 
 /** Global twins of the compiled (non-global) rule regexes, for counting occurrences. */
 const globalTwins = new WeakMap<RegExp, RegExp>()
+/** A lower-case literal every match of the phrase contains, when the phrase has one. */
+const needles = new WeakMap<RegExp, string>()
+
+/**
+ * The longest run of plain letters and digits that every match of `source` must
+ * contain: outside groups, classes and escapes, and not made optional by a
+ * quantifier. Empty when the phrase has a top-level alternation or no such run.
+ */
+export function requiredLiteral(source: string): string {
+  let depth = 0
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index]
+    if (char === '\\') index++
+    else if (char === '(') depth++
+    else if (char === ')') depth--
+    else if (char === '|' && depth === 0) return ''
+  }
+  let best = ''
+  let run = ''
+  let inClass = false
+  const end = () => {
+    if (run.length > best.length) best = run
+    run = ''
+  }
+  depth = 0
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index]!
+    if (inClass) {
+      if (char === '\\') index++
+      else if (char === ']') inClass = false
+      continue
+    }
+    if (char === '\\') {
+      end()
+      index++
+    } else if (char === '[') {
+      end()
+      inClass = true
+    } else if (char === '(') {
+      end()
+      depth++
+    } else if (char === ')') {
+      end()
+      depth--
+      // A quantified group may be absent or repeated: nothing about it is required.
+    } else if (depth === 0 && /[A-Za-z0-9]/.test(char)) {
+      const next = source[index + 1]
+      if (next === '?' || next === '*' || (next === '{' && source[index + 2] === '0')) {
+        end()
+      } else if (next === '+' || next === '{') {
+        run += char
+        end()
+      } else {
+        run += char
+      }
+    } else {
+      end()
+    }
+  }
+  end()
+  return best
+}
 
 /**
  * Rewrites unescaped spaces outside character classes to "whitespace or
@@ -132,6 +194,8 @@ function compilePhrase(phrase: string): RegExp {
   const wrapped = `(?<!${WORD_CHAR})(?:${expandSpaces(source)})(?!${WORD_CHAR})`
   const re = new RegExp(wrapped, flags)
   globalTwins.set(re, new RegExp(wrapped, flags + 'g'))
+  const needle = requiredLiteral(source)
+  if (needle.length >= 2) needles.set(re, needle.toLowerCase())
   if (re.test('')) throw new SyntaxError('phrase matches the empty string')
   return re
 }
@@ -295,7 +359,17 @@ function maskUrls(text: string): string {
 
 type Span = readonly [number, number]
 
+/** The lower-cased text last scanned: every phrase of every topic scans the same text in turn. */
+let lowered: { text: string; lower: string } = { text: '', lower: '' }
+
 function spans(re: RegExp, text: string): Span[] {
+  // Most phrases contain a literal word every match must contain: a substring test
+  // rules out almost all of them before the (far slower) regular expression runs.
+  const needle = needles.get(re)
+  if (needle) {
+    if (lowered.text !== text) lowered = { text, lower: text.toLowerCase() }
+    if (!lowered.lower.includes(needle)) return []
+  }
   const global = globalTwins.get(re) ?? new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')
   const out: Span[] = []
   for (const m of text.matchAll(global)) {

@@ -17,6 +17,7 @@ import type { SiteFileContents } from '../output/write-site.ts'
 import { paperBibtex } from './bibtex.ts'
 import { renderFeeds } from './feeds.ts'
 import { createSummaryRenderer, type RenderedSummary } from './markdown.ts'
+import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
 import { planPages, type PagePlan } from './pages.ts'
 import { renderRobots, renderSitemap } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
@@ -45,15 +46,22 @@ export interface RenderResult {
 const require = createRequire(import.meta.url)
 
 /**
- * Render every review summary once (Markdown → sanitized HTML with KaTeX, plain
- * text). KaTeX problems become messages on the review's content file.
+ * Render every review summary (Markdown → sanitized HTML with KaTeX, plain text),
+ * or take it from `cache` when the same Markdown was rendered by the same renderer
+ * before. KaTeX problems become messages on the review's content file either way.
  */
-export function renderSummaries(papers: readonly Paper[], files: ReadonlyMap<string, VFile>): Map<Review, RenderedSummary> {
-  const renderSummary = createSummaryRenderer()
+export function renderSummaries(papers: readonly Paper[], files: ReadonlyMap<string, VFile>, cache: SummaryCache = NO_SUMMARY_CACHE): Map<Review, RenderedSummary> {
+  let renderSummary: ((markdown: string) => RenderedSummary) | null = null
   const rendered = new Map<Review, RenderedSummary>()
   for (const paper of papers) {
     for (const review of paper.reviews) {
-      const summary = renderSummary(review.summary)
+      const key = summaryCacheKey(review.summary)
+      let summary = cache.get(key)
+      if (!summary) {
+        renderSummary ??= createSummaryRenderer()
+        summary = renderSummary(review.summary)
+        cache.set(key, summary)
+      }
       rendered.set(review, summary)
       const file = files.get(review.source)
       for (const problem of summary.problems) {

@@ -1,0 +1,45 @@
+/**
+ * The contract of the render cache: rendered summaries keyed by a hash of the
+ * Markdown and of everything that shapes the output (the renderer's own source
+ * files and the installed packages), so an unchanged review is never rendered
+ * twice and any change to the renderer invalidates every entry. Storage is the
+ * output stage's business (`src/output/disk-cache.ts`); render only asks.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import type { RenderedSummary } from './markdown.ts'
+
+/** Where rendered summaries are looked up and stored. */
+export interface SummaryCache {
+  get(key: string): RenderedSummary | undefined
+  set(key: string, value: RenderedSummary): void
+}
+
+/** A cache that remembers nothing (for `--no-cache` and tests). */
+export const NO_SUMMARY_CACHE: SummaryCache = { get: () => undefined, set: () => {} }
+
+let fingerprint: string | null = null
+
+/**
+ * A hash of what shapes rendered summaries: this folder's sources (the unified
+ * pipeline and its plugins) and the lock file (the versions of unified, KaTeX and
+ * the rest). Computed once per process.
+ */
+export function rendererFingerprint(): string {
+  if (fingerprint !== null) return fingerprint
+  const hash = createHash('sha256')
+  const here = import.meta.dirname
+  for (const file of readdirSync(here).filter((name) => /^(?:markdown|sanitize-schema|plain-text|remark-.*|rehype-.*)\.ts$/.test(name)).sort()) {
+    hash.update(file).update('\0').update(readFileSync(path.join(here, file)))
+  }
+  const lockFile = path.resolve(here, '../../package-lock.json')
+  if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
+  fingerprint = hash.digest('hex').slice(0, 16)
+  return fingerprint
+}
+
+/** The cache key of one summary. */
+export function summaryCacheKey(markdown: string): string {
+  return createHash('sha256').update(rendererFingerprint()).update('\0').update(markdown).digest('hex')
+}

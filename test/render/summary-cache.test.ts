@@ -1,0 +1,73 @@
+/**
+ * The render cache: a second build renders nothing again and writes the same
+ * bytes; a changed review is rendered anew; a corrupt entry is only a miss; and
+ * the key depends on the renderer, not just the Markdown.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { build } from '../../src/build.ts'
+import { resolveConfig } from '../../src/config.ts'
+import { openDiskCache } from '../../src/output/disk-cache.ts'
+import { rendererFingerprint, summaryCacheKey } from '../../src/render/summary-cache.ts'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const work = mkdtempSync(path.join(tmpdir(), 'digest-cache-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+function files(directory: string): Map<string, string> {
+  return new Map(
+    readdirSync(directory, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const file = path.join(entry.parentPath, entry.name)
+        return [path.relative(directory, file), readFileSync(file, 'latin1')] as const
+      }),
+  )
+}
+
+describe('the summary render cache', () => {
+  it('renders each review once across builds, with identical output', async () => {
+    const content = path.join(work, 'content')
+    mkdirSync(content)
+    writeFileSync(path.join(content, 'daily.txt'), readFileSync(path.join(ROOT, 'test/fixtures/render-paper-math/input.txt')))
+    const cacheDir = path.join(work, 'cache')
+    const config = (outDir: string) => resolveConfig({ contentDir: content, outDir, cacheDir, topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+
+    await build(config(path.join(work, 'first')))
+    const entries = readdirSync(path.join(cacheDir, 'summaries'), { recursive: true }).filter((name) => String(name).endsWith('.json'))
+    expect(entries).toHaveLength(2)
+
+    const cache = openDiskCache(cacheDir, 'summaries')
+    const second = await build(config(path.join(work, 'second')))
+    expect(files(path.join(work, 'second'))).toEqual(files(path.join(work, 'first')))
+    // Math errors are still reported from cached renders.
+    expect(second.files.flatMap((file) => file.messages).filter((message) => message.ruleId === 'invalid-math')).toHaveLength(1)
+    for (const name of entries) expect(cache.get(path.basename(String(name), '.json'))).toBeDefined()
+
+    // Editing one review renders just that one.
+    writeFileSync(path.join(content, 'daily.txt'), readFileSync(path.join(content, 'daily.txt'), 'utf8').replace('stays visible.', 'stays visible, still.'))
+    await build(config(path.join(work, 'third')))
+    const after = readdirSync(path.join(cacheDir, 'summaries'), { recursive: true }).filter((name) => String(name).endsWith('.json'))
+    expect(after).toHaveLength(3)
+  })
+
+  it('treats a corrupt entry as a miss', () => {
+    const cache = openDiskCache<{ html: string }>(path.join(work, 'corrupt'), 'summaries')
+    const key = 'ab'.padEnd(64, '0')
+    mkdirSync(path.join(work, 'corrupt/summaries/ab'), { recursive: true })
+    writeFileSync(path.join(work, 'corrupt/summaries/ab', `${key}.json`), '{not json')
+    expect(cache.get(key)).toBeUndefined()
+    expect(cache.stats).toEqual({ hits: 0, misses: 1 })
+    cache.set(key, { html: '<p>x</p>' })
+    expect(cache.flush()).toBe(1)
+    expect(openDiskCache<{ html: string }>(path.join(work, 'corrupt'), 'summaries').get(key)).toEqual({ html: '<p>x</p>' })
+  })
+
+  it('keys entries by the renderer as well as the Markdown', () => {
+    expect(rendererFingerprint()).toMatch(/^[0-9a-f]{16}$/)
+    expect(summaryCacheKey('same text')).toBe(summaryCacheKey('same text'))
+    expect(summaryCacheKey('same text')).not.toBe(summaryCacheKey('same text!'))
+  })
+})
