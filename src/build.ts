@@ -4,6 +4,7 @@
  * Each stage hands typed data to the next; only `output` touches the disk for
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
+import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
@@ -19,7 +20,7 @@ import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearch } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
-import { writeSite, type SiteFileContents } from './output/write-site.ts'
+import { writeSite, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
 
 /** Wall time of each stage, in milliseconds. */
@@ -39,6 +40,8 @@ export interface BuildResult {
   readonly papers: readonly Paper[]
   /** The site as written (or as it would be written, with `write: false`). */
   readonly site: ReadonlyMap<string, SiteFileContents>
+  /** What the output stage wrote and carried over; null with `write: false`. */
+  readonly output: WriteReport | null
   readonly timings: Readonly<StageTimings>
 }
 
@@ -115,14 +118,16 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   timings.render += performance.now() - started
 
   started = performance.now()
+  let output: WriteReport | null = null
   if (options.write !== false) {
-    await writeSite(config.outDir, site)
+    const manifestFile = config.cacheDir ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
+    output = await writeSite(config.outDir, site, { manifestFile })
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()
   }
   timings.output = performance.now() - started
 
-  return { files, sources, papers, site, timings }
+  return { files, sources, papers, site, output, timings }
 }
 
 async function loadTaxonomy(config: ResolvedConfig): Promise<{ taxonomy: Taxonomy; file: VFile }> {

@@ -224,3 +224,41 @@ describe('writeSite', () => {
     expect(await leftovers(parent)).toEqual([])
   })
 })
+
+describe('incremental output', () => {
+  it('carries unchanged files over with their modification times, and drops files of removed papers', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readFileSync, statSync, existsSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { build } = await import('../src/build.ts')
+    const { resolveConfig } = await import('../src/config.ts')
+    const root = path.resolve(import.meta.dirname, '..')
+    const work = mkdtempSync(path.join(tmpdir(), 'digest-incremental-'))
+    try {
+      const content = path.join(work, 'content')
+      mkdirSync(content)
+      const monthly = readFileSync(path.join(root, 'test/fixtures/monthly-digest/input.md'), 'utf8')
+      writeFileSync(path.join(content, 'monthly.md'), monthly)
+      const config = resolveConfig({ contentDir: content, outDir: path.join(work, 'dist'), cacheDir: path.join(work, 'cache'), topicsFile: path.join(root, 'content/topics.yaml') }, root)
+      const first = await build(config)
+      expect(first.output).toMatchObject({ unchanged: 0, removed: 0 })
+      const paper = path.join(work, 'dist/papers/1611.02731/index.html')
+      const before = statSync(paper).mtimeMs
+      await new Promise((resolve) => setTimeout(resolve, 20))
+
+      const second = await build(config)
+      expect(second.output).toMatchObject({ written: 0, removed: 0 })
+      expect(second.output!.unchanged).toBe(first.output!.written)
+      expect(statSync(paper).mtimeMs).toBe(before)
+
+      // Remove one paper: its pages disappear, pages that list it are rewritten, the rest are kept.
+      writeFileSync(path.join(content, 'monthly.md'), monthly.replace(/# Variational Lossy Autoencoder[\s\S]*?(?=# Matryoshka)/, ''))
+      const third = await build(config)
+      expect(existsSync(path.join(work, 'dist/papers/1611.02731/index.html'))).toBe(false)
+      expect(third.output!.removed).toBeGreaterThan(0)
+      expect(third.output!.written).toBeGreaterThan(0)
+      expect(statSync(path.join(work, 'dist/papers/2501.16302/index.html')).mtimeMs).toBeGreaterThan(0)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  })
+})

@@ -2,8 +2,14 @@
  * Output: the only stage that writes to disk. The whole site is written to a
  * fresh folder beside the target and swapped in only when every file was
  * written, so a failed build leaves the previous site untouched.
+ *
+ * Incremental: a manifest of content hashes from the previous build tells which
+ * files did not change; those are hard-linked from the previous site instead of
+ * written, so they keep their modification times (hosts that sync by mtime upload
+ * only what changed). Files of removed papers are simply not carried over.
  */
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /** A file's contents, or a file to copy as it is. */
@@ -12,20 +18,48 @@ export type SiteFileContents = string | Uint8Array | { readonly copyFrom: string
 /** The site as a map from `/`-separated output paths to contents. */
 export type SiteFiles = ReadonlyMap<string, SiteFileContents>
 
+/** What {@link writeSite} did. */
+export interface WriteReport {
+  /** Files written with new contents. */
+  readonly written: number
+  /** Files unchanged since the previous build, carried over with their modification times. */
+  readonly unchanged: number
+  /** Files of the previous build that are gone. */
+  readonly removed: number
+}
+
+/** Options of {@link writeSite}. */
+export interface WriteOptions {
+  /** Where the manifest of content hashes is kept between builds; null to write every file. */
+  readonly manifestFile?: string | null
+}
+
 /** Write `files` to `outDir`, replacing what was there only once all writes succeeded. */
-export async function writeSite(outDir: string, files: SiteFiles): Promise<void> {
+export async function writeSite(outDir: string, files: SiteFiles, options: WriteOptions = {}): Promise<WriteReport> {
   const parent = path.dirname(outDir)
   const base = path.basename(outDir)
   const staging = path.join(parent, `.${base}.staging-${process.pid}`)
   const retired = path.join(parent, `.${base}.retired-${process.pid}`)
+  const previous = options.manifestFile ? await readManifest(options.manifestFile) : {}
+  const manifest: Record<string, string> = {}
+  let written = 0
+  let unchanged = 0
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
   try {
     for (const [relative, contents] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const target = path.join(staging, ...safeSegments(relative))
+      const segments = safeSegments(relative)
+      const target = path.join(staging, ...segments)
       await mkdir(path.dirname(target), { recursive: true })
+      const { hash, size } = await contentIdentity(contents)
+      manifest[relative] = hash
+      if (previous[relative] === hash && (await carryOver(path.join(outDir, ...segments), target, size))) {
+        unchanged++
+        continue
+      }
       if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
       else await cp(contents.copyFrom, target)
+      written++
     }
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
@@ -51,6 +85,53 @@ export async function writeSite(outDir: string, files: SiteFiles): Promise<void>
     throw error
   }
   if (hadPrevious) await rm(retired, { recursive: true, force: true })
+  if (options.manifestFile) await writeManifest(options.manifestFile, manifest)
+  const removed = Object.keys(previous).filter((file) => !(file in manifest)).length
+  return { written, unchanged, removed }
+}
+
+/** A hash of what a file will contain (for copies, of the source's path, size and mtime) and its size. */
+async function contentIdentity(contents: SiteFileContents): Promise<{ hash: string; size: number }> {
+  const hash = createHash('sha1')
+  if (typeof contents === 'string') return { hash: hash.update(contents).digest('hex'), size: Buffer.byteLength(contents) }
+  if (contents instanceof Uint8Array) return { hash: hash.update(contents).digest('hex'), size: contents.length }
+  const source = await stat(contents.copyFrom)
+  return { hash: hash.update(`copy\0${contents.copyFrom}\0${source.size}\0${source.mtimeMs}`).digest('hex'), size: source.size }
+}
+
+/**
+ * Hard-link the previous build's file into the staging folder; false when that is
+ * not possible, or when the file on disk no longer has the expected size (someone
+ * edited the output): then it is written again.
+ */
+async function carryOver(previousFile: string, target: string, size: number): Promise<boolean> {
+  try {
+    if ((await stat(previousFile)).size !== size) return false
+    await link(previousFile, target)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function readManifest(file: string): Promise<Record<string, string>> {
+  try {
+    const data = JSON.parse(await readFile(file, 'utf8')) as unknown
+    return data && typeof data === 'object' ? (data as Record<string, string>) : {}
+  } catch {
+    return {}
+  }
+}
+
+async function writeManifest(file: string, manifest: Record<string, string>): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true })
+    const temporary = `${file}.${process.pid}.tmp`
+    await writeFile(temporary, JSON.stringify(manifest))
+    await rename(temporary, file)
+  } catch {
+    // Without a manifest the next build writes every file again: slower, never wrong.
+  }
 }
 
 /** Split an output path, refusing anything that would escape the output folder. */
