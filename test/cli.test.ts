@@ -189,7 +189,9 @@ describe('digest build on the real content folder', () => {
     const lines = runs.real!.stdout.trimEnd().split('\n')
     expect(lines[1]).toMatch(/^0 errors, [1-9]\d* warnings:$/)
     expect(lines).toContainEqual(expect.stringMatching(/^ +\d+  malformed-arxiv-id  arXiv links with ids that break arXiv rules\. Check the id on arxiv\.org/))
-    expect(lines.at(-1)).toBe('Run again with --verbose to see each message with its file and line.')
+    expect(lines.at(-2)).toBe('Run again with --verbose to see each message with its file and line.')
+    // Then the time of each stage and what the output stage did.
+    expect(lines.at(-1)).toMatch(/^ingest \d+\.\d\d s · catalog \d+\.\d\d s · render \d+\.\d\d s · search \d+\.\d\d s · output \d+\.\d\d s · \d+ files written, \d+ unchanged, \d+ removed$/)
   })
 
   it('counts as many papers in the summary as it writes to papers.json', async () => {
@@ -382,7 +384,7 @@ describe('digest build on small content folders', () => {
       expect(runs.terminalProbe!.stdout).toBe('true')
       const run = runs.terminalNoColour!
       expect(run.code).toBe(0)
-      expect(run.stdout).toMatch(/^2 content files → 4 reviews of 2 papers in .*\r?\nNo problems found\.\r?\n$/)
+      expect(run.stdout).toMatch(/^2 content files → 4 reviews of 2 papers in .*\r?\nNo problems found\.\r?\ningest .* removed\r?\n$/)
       expect(run.stdout).not.toMatch(ANSI)
     })
   })
