@@ -5,13 +5,14 @@
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { VFile } from 'vfile'
 import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
-import { buildCatalog } from './catalog/index.ts'
+import { buildCatalog, type TagCache } from './catalog/index.ts'
 import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
 import { ingestSource, type IngestedSource } from './ingest/index.ts'
 import { readContentFolder } from './ingest/read-content.ts'
@@ -51,6 +52,15 @@ export interface BuildOptions {
   readonly write?: boolean
 }
 
+/** Caches a build may use; absent ones are not used. */
+export interface BuildCaches {
+  readonly summaries?: SummaryCache | null
+  readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void } | null
+}
+
+/** The tagger's own source: a change to it invalidates cached tags. */
+const TAGGER_SOURCE = readFileSync(new URL('./catalog/topics.ts', import.meta.url))
+
 /** Everything known about the content before any page is made. */
 export interface ContentAnalysis {
   /** One file per content file (plus the taxonomy), each with its messages. */
@@ -67,7 +77,7 @@ export interface ContentAnalysis {
  * Read, parse and validate all content: ingest, catalog and the rendering of
  * every summary (which finds math errors). Writes nothing: `digest check` is this.
  */
-export async function analyzeContent(config: ResolvedConfig, summaryCache: SummaryCache = NO_SUMMARY_CACHE): Promise<ContentAnalysis> {
+export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches = {}): Promise<ContentAnalysis> {
   let started = performance.now()
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
   const { inputs, unreadable } = await readContentFolder(config.contentDir)
@@ -83,12 +93,15 @@ export async function analyzeContent(config: ResolvedConfig, summaryCache: Summa
   started = performance.now()
   const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config)
   files.push(taxonomyFile)
-  const papers = buildCatalog(sources, taxonomy)
+  const tagCache: TagCache | null = caches.tags
+    ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags) }
+    : null
+  const papers = buildCatalog(sources, taxonomy, tagCache)
   const catalog = performance.now() - started
 
   started = performance.now()
   const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
-  const rendered = renderSummaries(papers, contentFiles, summaryCache)
+  const rendered = renderSummaries(papers, contentFiles, caches.summaries ?? NO_SUMMARY_CACHE)
   const render = performance.now() - started
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
 }
@@ -97,7 +110,8 @@ export async function analyzeContent(config: ResolvedConfig, summaryCache: Summa
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const summaryCache = config.cacheDir ? openDiskCache<RenderedSummary>(config.cacheDir, 'summaries') : null
-  const analysis = await analyzeContent(config, summaryCache ?? NO_SUMMARY_CACHE)
+  const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
+  const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache })
   const { files, sources, taxonomy, papers, rendered } = analysis
   const timings: StageTimings = { ...analysis.timings, search: 0, output: 0 }
 
@@ -124,6 +138,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     output = await writeSite(config.outDir, site, { manifestFile })
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()
+    tagCache?.flush()
   }
   timings.output = performance.now() - started
 

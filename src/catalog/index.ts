@@ -2,6 +2,7 @@
  * Catalog: reviews from every source → merged, tagged {@link Paper}s with stable
  * ids, in a deterministic order (most recently reviewed first).
  */
+import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
 import { report } from '../diagnostics/report.ts'
 import { arxivAbsUrl } from '../ingest/arxiv.ts'
@@ -17,8 +18,16 @@ export interface CatalogSource {
   readonly reviews: readonly Review[]
 }
 
+/** Where computed tags are remembered between builds (tagging is the catalog's costly step). */
+export interface TagCache {
+  /** A hash of the taxonomy and the tagger, part of every key. */
+  readonly fingerprint: string
+  get(key: string): string[] | undefined
+  set(key: string, tags: string[]): void
+}
+
 /** Merge, title, identify and tag the reviews of all sources. */
-export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy): Paper[] {
+export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null = null): Paper[] {
   const files = new Map<string, VFile>()
   for (const source of sources) files.set(source.file.path, source.file)
   const reviews = sources.flatMap((source) => source.reviews)
@@ -28,13 +37,24 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   const ids = assignIds(drafts)
   const papers = drafts.map((draft, index): Paper => {
     const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
+    const text = { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }
+    let tags: string[] | undefined
+    let key: string | null = null
+    if (tagCache) {
+      key = createHash('sha256').update(JSON.stringify([tagCache.fingerprint, text, overrides])).digest('hex')
+      tags = tagCache.get(key)
+    }
+    if (!tags) {
+      tags = tagPaper(taxonomy, text, overrides)
+      if (tagCache && key) tagCache.set(key, tags)
+    }
     return {
       id: ids[index]!,
       title: draft.title,
       arxivId: draft.arxivId,
       url: draft.url,
       links: draft.links,
-      tags: tagPaper(taxonomy, { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }, overrides),
+      tags,
       reviews: draft.reviews,
     }
   })

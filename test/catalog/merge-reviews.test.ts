@@ -487,3 +487,30 @@ describe('buildCatalog', () => {
     expect(buildCatalog([{ file: new VFile({ path: 'empty.md' }), reviews: [] }], NO_TOPICS)).toEqual([])
   })
 })
+
+describe('buildCatalog with a tag cache', () => {
+  it('tags each paper once and reuses the tags while the paper and taxonomy are unchanged', async () => {
+    const { buildCatalog } = await import('../../src/catalog/index.ts')
+    const { parseTaxonomy } = await import('../../src/catalog/topics.ts')
+    const { readFileSync } = await import('node:fs')
+    const { VFile } = await import('vfile')
+    const taxonomy = parseTaxonomy(readFileSync(new URL('../../content/topics.yaml', import.meta.url), 'utf8'), new VFile())
+    const review = {
+      source: 'a.md', line: 1, date: '2025-01-01', reviewers: ['Mike'], summary: 'A diffusion model review about denoising diffusion.', title: 'Denoising Diffusion Probabilistic Models',
+      headline: null, url: 'https://arxiv.org/abs/2006.11239', arxivId: '2006.11239', arxivVersion: null, links: [], tagOverride: null,
+    }
+    const stored = new Map<string, string[]>()
+    let sets = 0
+    const cache = { fingerprint: 'taxonomy-v1', get: (key: string) => stored.get(key), set: (key: string, tags: string[]) => (sets++, stored.set(key, tags)) }
+    const source = { file: new VFile({ path: 'a.md' }), reviews: [review] }
+    const first = buildCatalog([source], taxonomy, cache)
+    expect(first[0]!.tags).toContain('diffusion')
+    expect(sets).toBe(1)
+    expect(buildCatalog([source], taxonomy, cache)[0]!.tags).toEqual(first[0]!.tags)
+    expect(sets).toBe(1)
+    // Another taxonomy fingerprint, or another text, is another key.
+    buildCatalog([source], taxonomy, { ...cache, fingerprint: 'taxonomy-v2' })
+    buildCatalog([{ ...source, reviews: [{ ...review, summary: `${review.summary} More.` }] }], taxonomy, cache)
+    expect(sets).toBe(3)
+  })
+})
