@@ -8,6 +8,7 @@
 import { createServer, type ServerResponse } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { contentTypeOf } from './content-types.ts'
 
 /** Where and what to serve. */
 export interface DevServerOptions {
@@ -32,17 +33,6 @@ export interface DevServer {
 }
 
 const EVENTS_PATH = '/__digest/events'
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.bib': 'text/plain; charset=utf-8',
-}
 
 /** The script injected into served pages: reload on rebuild, show build errors as text. */
 const LIVE_RELOAD = `<script>(() => {
@@ -123,7 +113,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 }
 
 async function send(response: ServerResponse, status: number, file: string): Promise<void> {
-  const type = TYPES[path.extname(file)] ?? 'application/octet-stream'
+  const type = contentTypeOf(file)
   let body: Buffer | string = await readFile(file)
   if (type.startsWith('text/html')) {
     const html = body.toString('utf8')

@@ -5,18 +5,8 @@
 import { createServer, type Server } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { contentTypeOf } from '../../src/dev/content-types.ts'
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.xml': 'application/xml; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.bib': 'text/plain; charset=utf-8',
-}
 
 /** A running server and how to reach and stop it. */
 export interface StaticServer {
@@ -43,7 +33,7 @@ export async function serveStatic(root: string, basePath = '/'): Promise<StaticS
     try {
       if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html')
       const body = await readFile(file)
-      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body)
+      response.writeHead(200, { 'content-type': contentTypeOf(file) }).end(body)
     } catch {
       const notFound = await readFile(path.join(root, '404.html')).catch(() => Buffer.from('not found'))
       response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(notFound)

@@ -66,3 +66,8 @@ export interface NewsletterFormat {
   /** Parse `body`. Must never throw, whatever the text. */
   parse(body: string, context: FormatContext): ParsedBody
 }
+
+/** An entry draft with the defaults of a plain entry: no date, reviewers or headline of its own. */
+export function entryDraft(fields: Pick<EntryDraft, 'line' | 'title' | 'summary' | 'summaryLine' | 'url' | 'urlLine' | 'links'> & Partial<EntryDraft>): EntryDraft {
+  return { date: null, dateInherited: false, reviewers: null, headline: null, ...fields }
+}

@@ -8,7 +8,7 @@
 import { findLinks, looksLikePaperUrl, isPlaceholderUrl } from '../links.ts'
 import { splitLines, textBetween } from '../paragraphs.ts'
 import { cleanTitle } from '../titles.ts'
-import type { EntryDraft, FormatContext, NewsletterFormat, ParsedBody } from './format.ts'
+import { entryDraft, type EntryDraft, type FormatContext, type NewsletterFormat, type ParsedBody } from './format.ts'
 
 const MARKDOWN_HEADING = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/
 const HTML_HEADING = /^\s*<h[1-6][^>]*>(.*?)<\/h[1-6]>\s*$/i
@@ -47,19 +47,7 @@ function parseGeneric(body: string, context: FormatContext): ParsedBody {
     }
     const labelled = headingLinks[0]?.label
     const title = cleanTitle((labelled ?? heading).replace(/<[^>]+>/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'))
-    entries.push({
-      line: start,
-      title: title === '' ? null : title,
-      date: null,
-      dateInherited: false,
-      reviewers: null,
-      summary: textBetween(lines, start + 1, end),
-      summaryLine: start + 1,
-      url,
-      urlLine,
-      links,
-      headline: null,
-    })
+    entries.push(entryDraft({ line: start, title: title === '' ? null : title, summary: textBetween(lines, start + 1, end), summaryLine: start + 1, url, urlLine, links }))
   })
   return { entries, facts: { reviewers: null, date: null } }
 }

@@ -11,7 +11,7 @@ import type { Element, Root } from 'hast'
 import { readDateAtStart, type WrittenDate } from '../dates.ts'
 import { splitLines } from '../paragraphs.ts'
 import { cleanTitle, stripEmoji } from '../titles.ts'
-import type { EntryDraft, NewsletterFormat, ParsedBody } from './format.ts'
+import { entryDraft, type EntryDraft, type NewsletterFormat, type ParsedBody } from './format.ts'
 
 const PASTED_IMAGE_STAMP = /(?:^|[^\d])(\d{4})(\d{2})(\d{2})\d{4,6}(?:[^\d]|$)/
 const BYLINE_HEADING = /^#{3,6}\s+(?:by\s+)?(\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*){0,2})\s*$/u
@@ -70,19 +70,16 @@ function readSection(section: Element): EntryDraft {
   })
   const href = (link as Element | null)?.properties.href
   const line = section.position?.start.line ?? 1
-  return {
+  return entryDraft({
     line,
     title: title ?? (imageAlt ? cleanTitle(imageAlt) : null),
     date,
-    dateInherited: false,
-    reviewers: null,
     summary: paragraphs.join('\n\n'),
     summaryLine: line,
     url: typeof href === 'string' ? href : null,
     urlLine: (link as Element | null)?.position?.start.line ?? null,
     links: otherLinks,
-    headline: null,
-  }
+  })
 }
 
 /** Plain text from HTML must stay plain text when read as Markdown. */

@@ -6,7 +6,7 @@
 import { findLinks } from '../links.ts'
 import { isBlank, splitLines, textBetween } from '../paragraphs.ts'
 import { cleanTitle } from '../titles.ts'
-import type { EntryDraft, NewsletterFormat, ParsedBody, FormatContext } from './format.ts'
+import { entryDraft, type EntryDraft, type NewsletterFormat, type ParsedBody, type FormatContext } from './format.ts'
 
 const LINK_HEADING = /^#{1,3}\s+\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*#*\s*$/
 const EMPTY_LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s*$/
@@ -35,19 +35,7 @@ function parseLinkNotes(body: string, context: FormatContext): ParsedBody {
       for (const link of findLinks(lines[line - 1] ?? '')) if (!links.includes(link.url)) links.push(link.url)
     }
     const title = cleanTitle(label)
-    return {
-      line: start,
-      title: title === '' ? null : title,
-      date: null,
-      dateInherited: false,
-      reviewers: null,
-      summary: textBetween(lines, start + 1, end),
-      summaryLine: start + 1,
-      url: url,
-      urlLine: start,
-      links,
-      headline: null,
-    }
+    return entryDraft({ line: start, title: title === '' ? null : title, summary: textBetween(lines, start + 1, end), summaryLine: start + 1, url, urlLine: start, links })
   })
   return { entries, facts: { reviewers: null, date: null } }
 }

@@ -7,7 +7,7 @@ import { readDateAtStart } from '../dates.ts'
 import { findLinks } from '../links.ts'
 import { isBlank, splitLines } from '../paragraphs.ts'
 import { cleanTitle } from '../titles.ts'
-import type { EntryDraft, NewsletterFormat, ParsedBody } from './format.ts'
+import { entryDraft, type EntryDraft, type NewsletterFormat, type ParsedBody } from './format.ts'
 
 const HEADING = /^#\s+(.+?)\s*#*\s*$/
 const URL_LINE = /^\s*<?(https?:\/\/\S+?)>?\s*$/
@@ -45,19 +45,7 @@ function parseMonthlyDigest(body: string): ParsedBody {
     if (url) cursor++
     const paragraphs = lines.slice(cursor - 1, end).filter((line) => !isBlank(line)).map((line) => line.trim())
     const links = paragraphs.flatMap((line) => findLinks(line).map((link) => link.url))
-    return {
-      line: start,
-      title: title === '' ? null : title,
-      date: null,
-      dateInherited: false,
-      reviewers: null,
-      summary: paragraphs.join('\n\n'),
-      summaryLine: cursor,
-      url,
-      urlLine,
-      links,
-      headline: null,
-    }
+    return entryDraft({ line: start, title: title === '' ? null : title, summary: paragraphs.join('\n\n'), summaryLine: cursor, url, urlLine, links })
   })
   return { entries, facts: { reviewers: factAuthor, date: factDate } }
 }
