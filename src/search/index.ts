@@ -14,6 +14,8 @@ import type { Paper, Review } from '../model.ts'
 import { compareStrings } from '../ordering.ts'
 import { excerptOf } from '../render/view-model.ts'
 import {
+  COMMON_TERM_SHARE,
+  COMMON_TERMS_FROM,
   PRIMARY_INDEX_OPTIONS,
   searchFile,
   shardKey,
@@ -148,6 +150,7 @@ export async function buildSearch(input: SearchInput): Promise<SearchOutput> {
     topicSlugs,
     topicNames: input.topics.map((topic) => topic.name),
     reviewerNames,
+    commonTerms: commonTerms(text),
   }
   const baseContents = JSON.stringify(searchFile('base', base))
   const baseFile = hashed('', 'base', baseContents)
@@ -167,6 +170,19 @@ export async function buildSearch(input: SearchInput): Promise<SearchOutput> {
       fragmentBytes,
     },
   }
+}
+
+/** Terms of the text index used by more than {@link COMMON_TERM_SHARE} of the papers. */
+function commonTerms(index: MiniSearch): string[] {
+  if (index.documentCount < COMMON_TERMS_FROM) return []
+  const threshold = index.documentCount * COMMON_TERM_SHARE
+  const common: string[] = []
+  for (const [term, fields] of index.toJSON().index) {
+    const documents = new Set<string>()
+    for (const postings of Object.values(fields)) for (const id of Object.keys(postings)) documents.add(id)
+    if (documents.size > threshold) common.push(term)
+  }
+  return common.sort(compareStrings)
 }
 
 /** A shard key as a file name: letters and digits kept, anything else as its code point. */

@@ -17,7 +17,7 @@
 import type { AsPlainObject, Options, SearchOptions } from 'minisearch'
 
 /** Version of the search files; the client refuses any other. */
-export const SEARCH_FORMAT_VERSION = 2
+export const SEARCH_FORMAT_VERSION = 3
 
 /** Name written in every search file. */
 export const SEARCH_FORMAT = 'research-digest-search'
@@ -144,7 +144,18 @@ export interface SearchBase {
   readonly topicSlugs: readonly string[]
   readonly topicNames: readonly string[]
   readonly reviewerNames: readonly string[]
+  /**
+   * Words in so many reviews (see {@link COMMON_TERM_SHARE}) that they barely
+   * change a ranking: next to a rarer word, the text index skips them.
+   */
+  readonly commonTerms: readonly string[]
 }
+
+/** A word of the review text is common when more than this share of papers use it (in digests of 1,000+ papers). */
+export const COMMON_TERM_SHARE = 0.4
+
+/** Below this many papers every word is searched in the review text. */
+export const COMMON_TERMS_FROM = 1000
 
 /** One shard: the index entries of its terms. */
 export type SearchShard = AsPlainObject['index']

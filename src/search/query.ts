@@ -80,12 +80,14 @@ export class SearchEngine {
   private readonly ready = new Map<string, MiniSearch>()
   private readonly idToShort: Map<string, number>
   private readonly documentIds: Record<string, string>
+  private readonly commonTerms: ReadonlySet<string>
 
   constructor(base: SearchBase, fetchFile: FetchSearchFile) {
     this.base = base
     this.fetchFile = fetchFile
     this.idToShort = new Map(base.ids.map((id, shortId) => [id, shortId]))
     this.documentIds = Object.fromEntries(base.ids.map((id, shortId) => [String(shortId), id]))
+    this.commonTerms = new Set(base.commonTerms ?? [])
   }
 
   /** Number of papers. */
@@ -153,8 +155,12 @@ export class SearchEngine {
     // Merge the terms' results per paper. Plain arrays and objects: this loop runs over
     // every matching paper on every keystroke.
     const merged = new Map<number, { score: number; terms: string[]; strong: boolean }>()
-    for (const term of queryTerms(trimmed)) {
+    const terms = queryTerms(trimmed)
+    // Next to a rarer word, a word most reviews use adds little but costs much: skip it in review text.
+    const hasRareTerm = terms.some((term) => !this.commonTerms.has(term))
+    for (const term of terms) {
       for (const index of ['primary', 'text'] as const) {
+        if (index === 'text' && hasRareTerm && this.commonTerms.has(term)) continue
         const strongIndex = index === 'primary'
         for (const result of this.termResults(term, index)) {
           const shortId = this.idToShort.get(result.id as string)

@@ -129,7 +129,7 @@ describe('search over the seed papers', () => {
 
   it('refuses search files of another format version, saying what to do', () => {
     expect(() => openSearchFile({ format: SEARCH_FORMAT, version: 99, kind: 'base', data: {} }, 'base')).toThrow(
-      'research-digest: the search base file has format version 99, this page reads version 2; reload the page',
+      'research-digest: the search base file has format version 99, this page reads version 3; reload the page',
     )
     expect(() => openSearchFile({ format: 'other' }, 'shard')).toThrow('research-digest: this is not a search shard file')
   })

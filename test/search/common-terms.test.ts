@@ -1,0 +1,39 @@
+/**
+ * In large digests, words most reviews use are skipped in the review text when
+ * the query has a rarer word: the ranking barely changes, the query gets cheap.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Paper } from '../../src/model.ts'
+import { buildSearch } from '../../src/search/index.ts'
+import { openSearchFile, type SearchBase } from '../../src/search/options.ts'
+import { SearchEngine } from '../../src/search/query.ts'
+
+function paper(index: number, text: string): Paper {
+  const review = { source: 's.md', line: index + 1, date: '2025-01-01', reviewers: ['Ada'], summary: text, title: `Paper ${index}`, headline: null, url: null, arxivId: null, arxivVersion: null, links: [], tagOverride: null }
+  return { id: `paper-${index}`, title: `Paper number ${index}`, arxivId: null, url: null, links: [], tags: [], reviews: [review] }
+}
+
+describe('common words in large digests', () => {
+  it('lists words used by most papers, and skips them in review text next to a rarer word', async () => {
+    const papers = Array.from({ length: 1200 }, (_, index) => paper(index, index % 10 === 0 ? 'Deep learning with reinforcement signals.' : 'Deep learning of representations.'))
+    const search = await buildSearch({ papers, topics: [], textOf: (review) => review.summary })
+    const read = async (file: string) => JSON.parse(String(search.files.get(file)))
+    const base = openSearchFile<SearchBase>(await read(search.assets.base), 'base')
+    expect(base.commonTerms).toEqual(['deep', 'learning', 'representations'])
+    const engine = new SearchEngine(base, read)
+    for (const query of ['reinforcement learning', 'learning']) {
+      await engine.load(query, 'primary')
+      await engine.load(query, 'text')
+    }
+    expect(engine.search('reinforcement learning')).toHaveLength(120)
+    // Alone, a common word is searched as usual.
+    expect(engine.search('learning')).toHaveLength(1200)
+  })
+
+  it('keeps every word in small digests', async () => {
+    const papers = Array.from({ length: 20 }, (_, index) => paper(index, 'Deep learning.'))
+    const search = await buildSearch({ papers, topics: [], textOf: (review) => review.summary })
+    const base = openSearchFile<SearchBase>(JSON.parse(String(search.files.get(search.assets.base))), 'base')
+    expect(base.commonTerms).toEqual([])
+  })
+})
