@@ -28,8 +28,11 @@ import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
 export interface StageTimings {
   ingest: number
   catalog: number
+  /** Rendering review summaries (Markdown, sanitizing, KaTeX), or taking them from the cache. */
   render: number
   search: number
+  /** Rendering pages, feeds and data files from templates. */
+  pages: number
   output: number
 }
 
@@ -113,7 +116,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
   const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache })
   const { files, sources, taxonomy, papers, rendered } = analysis
-  const timings: StageTimings = { ...analysis.timings, search: 0, output: 0 }
+  const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
   let started = performance.now()
   const search = await buildSearch({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' })
@@ -129,7 +132,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     search: search.assets,
   })
   for (const [file, contents] of search.files) site.set(file, contents)
-  timings.render += performance.now() - started
+  timings.pages = performance.now() - started
 
   started = performance.now()
   let output: WriteReport | null = null

@@ -191,7 +191,7 @@ describe('digest build on the real content folder', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ +\d+  malformed-arxiv-id  arXiv links with ids that break arXiv rules\. Check the id on arxiv\.org/))
     expect(lines.at(-2)).toBe('Run again with --verbose to see each message with its file and line.')
     // Then the time of each stage and what the output stage did.
-    expect(lines.at(-1)).toMatch(/^ingest \d+\.\d\d s · catalog \d+\.\d\d s · render \d+\.\d\d s · search \d+\.\d\d s · output \d+\.\d\d s · \d+ files written, \d+ unchanged, \d+ removed$/)
+    expect(lines.at(-1)).toMatch(/^ingest \d+\.\d\d s · catalog \d+\.\d\d s · render \d+\.\d\d s · search \d+\.\d\d s · pages \d+\.\d\d s · output \d+\.\d\d s · \d+ files written, \d+ unchanged, \d+ removed$/)
   })
 
   it('counts as many papers in the summary as it writes to papers.json', async () => {
