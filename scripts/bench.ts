@@ -31,7 +31,7 @@ const tsxBin = path.join(root, 'node_modules', '.bin', 'tsx')
 const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
 const eleventyDir = path.join(benchDir, 'eleventy')
 const eleventyBin = path.join(eleventyDir, 'node_modules', '.bin', 'eleventy')
-const STAGES = ['ingest', 'catalog', 'render', 'search', 'output'] as const
+const STAGES = ['ingest', 'catalog', 'render', 'search', 'pages', 'output'] as const
 const EDIT_SENTENCE = 'Benchmark edit: this sentence was appended to measure a one-review rebuild.'
 /** Hugo's cold build of 4000 reviews as stated in the performance issue: a reference figure, not measured here. */
 const HUGO_REFERENCE_SECONDS = 1.6

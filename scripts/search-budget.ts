@@ -30,7 +30,7 @@ const { inputs } = await readContentFolder(content)
 const sources = inputs.map((input) => ingestSource(input))
 const taxonomy = parseTaxonomy(readFileSync(path.join(content, 'topics.yaml'), 'utf8'), new VFile())
 const papers = buildCatalog(sources, taxonomy)
-const rendered = renderSummaries(papers, new Map())
+const rendered = await renderSummaries(papers, new Map())
 const started = performance.now()
 const search = await buildSearch({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' })
 const buildMs = performance.now() - started

@@ -104,7 +104,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
 
   started = performance.now()
   const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
-  const rendered = renderSummaries(papers, contentFiles, caches.summaries ?? NO_SUMMARY_CACHE)
+  const rendered = await renderSummaries(papers, contentFiles, caches.summaries ?? NO_SUMMARY_CACHE)
   const render = performance.now() - started
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
 }

@@ -16,7 +16,8 @@ import type { Paper, Review } from '../model.ts'
 import type { SiteFileContents } from '../output/write-site.ts'
 import { paperBibtex } from './bibtex.ts'
 import { renderFeeds } from './feeds.ts'
-import { createSummaryRenderer, type RenderedSummary } from './markdown.ts'
+import type { RenderedSummary } from './markdown.ts'
+import { renderMany } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
 import { planPages, type PagePlan } from './pages.ts'
 import { renderRobots, renderSitemap } from './sitemap.ts'
@@ -50,23 +51,29 @@ const require = createRequire(import.meta.url)
  * or take it from `cache` when the same Markdown was rendered by the same renderer
  * before. KaTeX problems become messages on the review's content file either way.
  */
-export function renderSummaries(papers: readonly Paper[], files: ReadonlyMap<string, VFile>, cache: SummaryCache = NO_SUMMARY_CACHE): Map<Review, RenderedSummary> {
-  let renderSummary: ((markdown: string) => RenderedSummary) | null = null
+export async function renderSummaries(papers: readonly Paper[], files: ReadonlyMap<string, VFile>, cache: SummaryCache = NO_SUMMARY_CACHE): Promise<Map<Review, RenderedSummary>> {
+  const reviews = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review, key: summaryCacheKey(review.summary) })))
+  const found = new Map<string, RenderedSummary>()
+  const missing = new Map<string, string>()
+  for (const { review, key } of reviews) {
+    if (found.has(key) || missing.has(key)) continue
+    const cached = cache.get(key)
+    if (cached) found.set(key, cached)
+    else missing.set(key, review.summary)
+  }
+  const keys = [...missing.keys()]
+  const renders = await renderMany([...missing.values()])
+  keys.forEach((key, index) => {
+    found.set(key, renders[index]!)
+    cache.set(key, renders[index]!)
+  })
   const rendered = new Map<Review, RenderedSummary>()
-  for (const paper of papers) {
-    for (const review of paper.reviews) {
-      const key = summaryCacheKey(review.summary)
-      let summary = cache.get(key)
-      if (!summary) {
-        renderSummary ??= createSummaryRenderer()
-        summary = renderSummary(review.summary)
-        cache.set(key, summary)
-      }
-      rendered.set(review, summary)
-      const file = files.get(review.source)
-      for (const problem of summary.problems) {
-        if (file) report(file, 'invalid-math', `${problem.reason} in the review of "${paper.title}"; the formula is shown as written`, { line: review.line })
-      }
+  for (const { paper, review, key } of reviews) {
+    const summary = found.get(key)!
+    rendered.set(review, summary)
+    const file = files.get(review.source)
+    for (const problem of summary.problems) {
+      if (file) report(file, 'invalid-math', `${problem.reason} in the review of "${paper.title}"; the formula is shown as written`, { line: review.line })
     }
   }
   return rendered

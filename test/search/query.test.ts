@@ -26,7 +26,7 @@ const base = openSearchFile<SearchBase>(await read(baseFile), 'base')
 const engine = new SearchEngine(base, read)
 
 const files = new Map(result.sources.map((source) => [source.file.path, source.file]))
-const rendered = renderSummaries(result.papers, files)
+const rendered = await renderSummaries(result.papers, files)
 const topics = base.topicSlugs.map((slug, index) => ({ slug, name: base.topicNames[index]!, description: '', weight: 1, rules: { title: [], summary: [], exclude: [] } }))
 const inMemoryPrimary = new MiniSearch(PRIMARY_INDEX_OPTIONS)
 inMemoryPrimary.addAll(primaryDocuments(result.papers, topics))

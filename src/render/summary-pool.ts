@@ -1,0 +1,67 @@
+/**
+ * Rendering summaries on every core: a tinypool of worker threads running the
+ * bundled `summary-worker.ts`. Worth it only for many summaries: below
+ * {@link PARALLEL_FROM} they are rendered on the main thread, with no worker
+ * start-up cost. The worker bundle is built once per renderer fingerprint into the
+ * system's temporary folder.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import path from 'node:path'
+import { buildSync } from 'esbuild'
+import Tinypool from 'tinypool'
+import { createSummaryRenderer, type RenderedSummary } from './markdown.ts'
+import { rendererFingerprint } from './summary-cache.ts'
+
+/** Fewer summaries than this are rendered on the main thread. */
+export const PARALLEL_FROM = 400
+
+/** Summaries sent to a worker at a time. */
+const BATCH_SIZE = 40
+
+/** Render every Markdown string, on all cores when there are many. Results are in input order. */
+export async function renderMany(markdowns: readonly string[]): Promise<RenderedSummary[]> {
+  const threads = availableParallelism()
+  if (markdowns.length < PARALLEL_FROM || threads < 2) {
+    const render = createSummaryRenderer()
+    return markdowns.map((markdown) => render(markdown))
+  }
+  const pool = new Tinypool({ filename: workerBundle(), minThreads: threads, maxThreads: threads, isolateWorkers: false })
+  try {
+    const batches: Array<Promise<RenderedSummary[]>> = []
+    for (let start = 0; start < markdowns.length; start += BATCH_SIZE) {
+      batches.push(pool.run(markdowns.slice(start, start + BATCH_SIZE)) as Promise<RenderedSummary[]>)
+    }
+    return (await Promise.all(batches)).flat()
+  } finally {
+    await pool.destroy()
+  }
+}
+
+let bundlePath: string | null = null
+
+/** The worker script, bundled to plain JavaScript (once per renderer version). */
+function workerBundle(): string {
+  if (bundlePath) return bundlePath
+  const folder = path.join(tmpdir(), 'research-digest')
+  const file = path.join(folder, `summary-worker-${rendererFingerprint()}.mjs`)
+  if (!existsSync(file)) {
+    const result = buildSync({
+      entryPoints: [path.join(import.meta.dirname, 'summary-worker.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: ['node20'],
+      write: false,
+      logLevel: 'silent',
+      // Some dependencies still call require(); give the ES module bundle one.
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    })
+    mkdirSync(folder, { recursive: true })
+    const temporary = `${file}.${process.pid}.tmp`
+    writeFileSync(temporary, result.outputFiles[0]!.contents)
+    renameSync(temporary, file)
+  }
+  bundlePath = file
+  return file
+}
