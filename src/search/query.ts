@@ -160,9 +160,14 @@ export class SearchEngine {
     const hasRareTerm = terms.some((term) => !this.commonTerms.has(term))
     for (const term of terms) {
       for (const index of ['primary', 'text'] as const) {
-        if (index === 'text' && hasRareTerm && this.commonTerms.has(term)) continue
+        let exactOnly = false
+        if (index === 'text' && hasRareTerm) {
+          if (this.commonTerms.has(term)) continue
+          // A prefix of a common word ("learn" while typing "learning") would expand to it.
+          exactOnly = this.commonPrefix(term)
+        }
         const strongIndex = index === 'primary'
-        for (const result of this.termResults(term, index)) {
+        for (const result of this.termResults(term, index, exactOnly)) {
           const shortId = this.idToShort.get(result.id as string)
           if (shortId === undefined) continue
           const entry = merged.get(shortId)
@@ -200,10 +205,17 @@ export class SearchEngine {
   }
 
   /** MiniSearch results for one processed term from its loaded shard of `index` (none when not loaded). */
-  termResults(term: string, index: IndexName): SearchResult[] {
+  termResults(term: string, index: IndexName, exactOnly = false): SearchResult[] {
     const file = this.base.shards[index][shardKey(term)]
     const search = file ? this.ready.get(file) : undefined
-    return search ? search.search(term) : []
+    if (!search) return []
+    return exactOnly ? search.search(term, { prefix: false }) : search.search(term)
+  }
+
+  /** True when `term` begins some common word, so a prefix search would expand to it. */
+  private commonPrefix(term: string): boolean {
+    for (const common of this.commonTerms) if (common.length > term.length && common.startsWith(term)) return true
+    return false
   }
 
   /** A predicate for the filters, on short ids. */

@@ -21,11 +21,13 @@ describe('common words in large digests', () => {
     const base = openSearchFile<SearchBase>(await read(search.assets.base), 'base')
     expect(base.commonTerms).toEqual(['deep', 'learning', 'representations'])
     const engine = new SearchEngine(base, read)
-    for (const query of ['reinforcement learning', 'learning']) {
+    for (const query of ['reinforcement learning', 'reinforcement learn', 'learning']) {
       await engine.load(query, 'primary')
       await engine.load(query, 'text')
     }
     expect(engine.search('reinforcement learning')).toHaveLength(120)
+    // While typing, a prefix of a common word is not expanded to it in review text either.
+    expect(engine.search('reinforcement learn')).toHaveLength(120)
     // Alone, a common word is searched as usual.
     expect(engine.search('learning')).toHaveLength(1200)
   })
