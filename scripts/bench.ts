@@ -595,7 +595,7 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
     '- Cold: the output folder and any `.cache/` removed, then `node node_modules/tsx/dist/cli.mjs src/cli.ts build --quiet --content … --out …` under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again.',
     `- Edited file: ${editNotes.join('; ')}.`,
     '- Peak RSS: the largest of the cold, warm and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
-    '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder; `render` includes both render passes.',
+    '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder with no `.cache/` (so cold); `render` is the review summaries, `pages` the templates.',
     '- Eleventy: `@11ty/eleventy@3` installed with `npm install --no-save --prefix .tmp/bench/eleventy`; the reviews (read with `ingestSource`) written as one `.md` each with `title`/`date` front matter and `templateEngineOverride: md` (Markdown only, no Liquid pass), no layout; timed as `.tmp/bench/eleventy/node_modules/.bin/eleventy --input … --output … --quiet` (the binary `npx @11ty/eleventy` resolves to, without npx\'s own start-up) with the output folder removed before each run.',
     '',
     '## Individual runs',
