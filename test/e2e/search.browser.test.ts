@@ -6,7 +6,7 @@
  * injection through indexed text or the query (on test/fixtures/xss-content),
  * and the size/time budget of the first results (printed as `SEARCH BUDGET: …`).
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'

@@ -147,7 +147,7 @@ async function paint(current: number, query: string, filters: SearchFilters, tex
   const loaded = await Promise.all(visible.map((hit) => fragment(hit)))
   if (current !== generation) return
   const terms = [...new Set([...queryTerms(query), ...visible.flatMap((hit) => hit.terms)])]
-  const items = visible.flatMap((hit, index) => {
+  const items = visible.flatMap((_hit, index) => {
     const data = loaded[index]
     return data ? [resultItem(data, terms)] : []
   })
