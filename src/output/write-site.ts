@@ -47,20 +47,22 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
   try {
-    for (const [relative, contents] of [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const segments = safeSegments(relative)
+    const entries = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([relative, contents]) => ({ relative, contents, segments: safeSegments(relative) }))
+    // Every folder once, parents first; then the files, many at a time.
+    const folders = [...new Set(entries.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
+    for (const folder of folders) await mkdir(folder, { recursive: true })
+    await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, contents, segments }) => {
       const target = path.join(staging, ...segments)
-      await mkdir(path.dirname(target), { recursive: true })
       const { hash, size } = await contentIdentity(contents)
       manifest[relative] = hash
       if (previous[relative] === hash && (await carryOver(path.join(outDir, ...segments), target, size))) {
         unchanged++
-        continue
+        return
       }
       if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
       else await cp(contents.copyFrom, target)
       written++
-    }
+    })
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
     throw error
@@ -88,6 +90,18 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
   if (options.manifestFile) await writeManifest(options.manifestFile, manifest)
   const removed = Object.keys(previous).filter((file) => !(file in manifest)).length
   return { written, unchanged, removed }
+}
+
+/** File operations in flight at once: enough to keep the disk busy, few enough for any file-descriptor limit. */
+const WRITE_CONCURRENCY = 32
+
+/** Run `task` over `items`, at most `limit` at a time; rejects on the first failure. */
+async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
 /** A hash of what a file will contain (for copies, of the source's path, size and mtime) and its size. */
