@@ -10,7 +10,6 @@
 import type { Element, Root } from 'hast'
 import rehypeExternalLinks from 'rehype-external-links'
 import rehypeKatex from 'rehype-katex'
-import rehypeRaw from 'rehype-raw'
 import rehypeSanitize from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
 import rehypeStringify from 'rehype-stringify'
@@ -22,6 +21,7 @@ import { unified } from 'unified'
 import { VFile } from 'vfile'
 import remarkDisplayMathParagraphs from './remark-display-math-paragraphs.ts'
 import rehypeFocusableMath from './rehype-focusable-math.ts'
+import rehypeRawIfPresent from './rehype-raw-if-present.ts'
 import rehypeDropLocalReferences from './rehype-drop-local-references.ts'
 import { summarySchema } from './sanitize-schema.ts'
 import { plainText } from './plain-text.ts'
@@ -48,7 +48,7 @@ export function createSummaryRenderer(): (markdown: string) => RenderedSummary {
     .use(remarkMath)
     .use(remarkDisplayMathParagraphs)
     .use(remarkRehype, { allowDangerousHtml: true })
-    .use(rehypeRaw)
+    .use(rehypeRawIfPresent)
     .use(rehypeSanitize, summarySchema)
     .use(rehypeDropLocalReferences)
     .use(rehypeKatex, { output: 'htmlAndMathml', strict: 'ignore', trust: false, maxExpand: 200, maxSize: 20 })
