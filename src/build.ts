@@ -19,7 +19,7 @@ import { readContentFolder } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
-import { buildSearch } from './search/index.ts'
+import { buildSearchCached, type CachedSearchOutput } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
 import { writeSite, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
@@ -119,7 +119,8 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
   let started = performance.now()
-  const search = await buildSearch({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' })
+  const searchCache = config.cacheDir ? openDiskCache<CachedSearchOutput>(config.cacheDir, 'search') : null
+  const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' }, searchCache)
   timings.search = performance.now() - started
 
   started = performance.now()
@@ -142,6 +143,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()
     tagCache?.flush()
+    searchCache?.flush()
   }
   timings.output = performance.now() - started
 

@@ -6,6 +6,7 @@
  * content-hashed names, so they can be cached forever.
  */
 import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { build as esbuild } from 'esbuild'
 import MiniSearch from 'minisearch'
@@ -82,6 +83,64 @@ function reviewersOf(paper: Paper): string[] {
 
 function newestDate(paper: Paper): string {
   return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
+}
+
+/** A search output as the build cache stores it (JSON: binary files as base64), with the key it was built for. */
+export interface CachedSearchOutput {
+  readonly key: string
+  readonly files: ReadonlyArray<readonly [string, string, 'utf8' | 'base64']>
+  readonly assets: SearchAssets
+  readonly stats: SearchStats
+}
+
+/** Where a whole search output is remembered between builds. */
+export interface SearchCache {
+  get(key: string): CachedSearchOutput | undefined
+  set(key: string, value: CachedSearchOutput): void
+}
+
+let searchSources: string | null = null
+
+/** The cache slot of the latest search output (a fixed, valid cache key). */
+const LATEST_SEARCH = '00'.padEnd(64, '0')
+
+/**
+ * Build the search files, or reuse the previous build's when nothing they are made
+ * of changed: the papers' searchable fields and review text, the topics, and the
+ * search code itself (options, index, client) with the installed packages.
+ */
+export async function buildSearchCached(input: SearchInput, cache: SearchCache | null): Promise<SearchOutput> {
+  if (!cache) return buildSearch(input)
+  searchSources ??= (() => {
+    const hash = createHash('sha256')
+    const here = import.meta.dirname
+    for (const file of ['options.ts', 'index.ts', 'query.ts', 'client/search-page.ts']) hash.update(readFileSync(path.join(here, file)))
+    const lockFile = path.resolve(here, '../../package-lock.json')
+    if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
+    return hash.digest('hex')
+  })()
+  const hash = createHash('sha256').update(searchSources).update(JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name])))
+  for (const paper of input.papers) {
+    hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers, input.textOf(review)])]))
+  }
+  const key = hash.digest('hex')
+  // One slot: only the latest output is kept, so the cache does not grow with every edit.
+  const cached = cache.get(LATEST_SEARCH)
+  if (cached?.key === key) {
+    return {
+      files: new Map(cached.files.map(([file, contents, encoding]) => [file, encoding === 'utf8' ? contents : Buffer.from(contents, 'base64')])),
+      assets: cached.assets,
+      stats: cached.stats,
+    }
+  }
+  const output = await buildSearch(input)
+  cache.set(LATEST_SEARCH, {
+    key,
+    files: [...output.files].map(([file, contents]) => (typeof contents === 'string' ? [file, contents, 'utf8'] as const : [file, Buffer.from(contents).toString('base64'), 'base64'] as const)),
+    assets: output.assets,
+    stats: output.stats,
+  })
+  return output
 }
 
 /** Build every search file. */

@@ -39,3 +39,20 @@ describe('common words in large digests', () => {
     expect(base.commonTerms).toEqual([])
   })
 })
+
+describe('the search output cache', () => {
+  it('reuses the latest output while papers and search code are unchanged, in one slot', async () => {
+    const { buildSearchCached } = await import('../../src/search/index.ts')
+    const slots = new Map<string, import('../../src/search/index.ts').CachedSearchOutput>()
+    const cache = { get: (key: string) => slots.get(key), set: (key: string, value: import('../../src/search/index.ts').CachedSearchOutput) => void slots.set(key, value) }
+    const papers = Array.from({ length: 5 }, (_, index) => paper(index, `Review number ${index} about attention.`))
+    const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary }
+    const first = await buildSearchCached(input, cache)
+    const second = await buildSearchCached(input, cache)
+    expect([...second.files]).toEqual([...first.files].map(([file, contents]) => [file, typeof contents === 'string' ? contents : Buffer.from(contents)]))
+    expect(slots.size).toBe(1)
+    const changed = await buildSearchCached({ ...input, papers: [...papers.slice(1), paper(9, 'A new review about diffusion.')] }, cache)
+    expect(changed.assets.base).not.toBe(first.assets.base)
+    expect(slots.size).toBe(1)
+  })
+})
