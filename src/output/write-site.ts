@@ -44,16 +44,24 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
   const manifest: Record<string, string> = {}
   let written = 0
   let unchanged = 0
+  const entries = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([relative, contents]) => ({ relative, contents, segments: safeSegments(relative) }))
+  const identities = new Map<string, { hash: string; size: number }>()
+  await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, contents }) => {
+    identities.set(relative, await contentIdentity(contents))
+  })
+  // Nothing changed and nothing was removed: leave the site exactly as it is.
+  if (options.manifestFile && entries.length === Object.keys(previous).length && (await unchangedOnDisk(outDir, entries, identities, previous))) {
+    return { written: 0, unchanged: entries.length, removed: 0 }
+  }
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
   try {
-    const entries = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([relative, contents]) => ({ relative, contents, segments: safeSegments(relative) }))
     // Every folder once, parents first; then the files, many at a time.
     const folders = [...new Set(entries.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
     for (const folder of folders) await mkdir(folder, { recursive: true })
     await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, contents, segments }) => {
       const target = path.join(staging, ...segments)
-      const { hash, size } = await contentIdentity(contents)
+      const { hash, size } = identities.get(relative)!
       manifest[relative] = hash
       if (previous[relative] === hash && (await carryOver(path.join(outDir, ...segments), target, size))) {
         unchanged++
@@ -102,6 +110,23 @@ async function forEachLimited<T>(items: readonly T[], limit: number, task: (item
     while (next < items.length) await task(items[next++]!)
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+/** True when every file matches the previous manifest and is still on disk with the expected size. */
+async function unchangedOnDisk(
+  outDir: string,
+  entries: ReadonlyArray<{ readonly relative: string; readonly segments: readonly string[] }>,
+  identities: ReadonlyMap<string, { hash: string; size: number }>,
+  previous: Readonly<Record<string, string>>,
+): Promise<boolean> {
+  if (entries.some(({ relative }) => previous[relative] !== identities.get(relative)!.hash)) return false
+  let intact = true
+  await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, segments }) => {
+    if (!intact) return
+    const found = await stat(path.join(outDir, ...segments)).catch(() => null)
+    if (!found || found.size !== identities.get(relative)!.size) intact = false
+  })
+  return intact
 }
 
 /** A hash of what a file will contain (for copies, of the source's path, size and mtime) and its size. */
