@@ -421,7 +421,7 @@ function codeVersion(): string {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: root, encoding: 'utf8' })
   const head = git('rev-parse', '--short', 'HEAD')
   if (head.status !== 0) return 'not a git checkout'
-  const changed = git('status', '--porcelain', '--untracked-files=all').stdout.split('\n').filter(Boolean).map((line) => line.slice(3))
+  const changed = git('status', '--porcelain', '--untracked-files=all').stdout.split('\n').filter(Boolean).map((line) => line.slice(3)).filter((file) => file !== 'BENCHMARKS.md')
   const list = changed.length > 12 ? `${changed.slice(0, 12).join(', ')} and ${changed.length - 12} more` : changed.join(', ')
   return `commit ${head.stdout.trim()}${changed.length > 0 ? ` plus uncommitted changes to ${list}` : ''}`
 }
