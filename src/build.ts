@@ -21,7 +21,7 @@ import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type CachedSearchOutput } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
-import { writeSite, type SiteFileContents, type WriteReport } from './output/write-site.ts'
+import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
 
 /** Wall time of each stage, in milliseconds. */
@@ -42,9 +42,9 @@ export interface BuildResult {
   readonly files: readonly VFile[]
   readonly sources: readonly IngestedSource[]
   readonly papers: readonly Paper[]
-  /** The site as written (or as it would be written, with `write: false`). */
+  /** The site as written (or as it would be written, with `write: false`); read deferred files with `fileContents`. */
   readonly site: ReadonlyMap<string, SiteFileContents>
-  /** What the output stage wrote and carried over; null with `write: false`. */
+  /** What the output stage wrote, left unchanged and removed; null with `write: false`. */
   readonly output: WriteReport | null
   readonly timings: Readonly<StageTimings>
 }
@@ -133,13 +133,15 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     search: search.assets,
   })
   for (const [file, contents] of search.files) site.set(file, contents)
+  // Pages whose key matches the previous build's are not rendered at all.
+  const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
+  const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile }) : null
   timings.pages = performance.now() - started
 
   started = performance.now()
   let output: WriteReport | null = null
-  if (options.write !== false) {
-    const manifestFile = config.cacheDir ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
-    output = await writeSite(config.outDir, site, { manifestFile })
+  if (plan) {
+    output = await writeOutput(plan)
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()
     tagCache?.flush()

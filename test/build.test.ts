@@ -1,6 +1,7 @@
 /**
- * The build as a whole: the same content gives the same bytes, and writing the
- * site is all-or-nothing (a failed write leaves the previous site as it was).
+ * The build as a whole: the same content gives the same bytes; a first write is
+ * all-or-nothing (a failed write leaves the previous site as it was), later ones
+ * write only what changed.
  */
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -9,7 +10,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build, type BuildResult } from '../src/build.ts'
 import { resolveConfig } from '../src/config.ts'
-import { writeSite } from '../src/output/write-site.ts'
+import { fileContents, writeSite } from '../src/output/write-site.ts'
 
 // `rename` is wrapped so one test can make the swap-in step fail; everything else is the real fs.
 const renameHook = vi.hoisted(() => ({ fail: null as null | ((from: string, to: string) => boolean) }))
@@ -93,7 +94,7 @@ describe('build', () => {
     const { result, outDir } = builds.first
     const written = await snapshot(outDir)
     expect([...written.keys()]).toEqual([...result.site.keys()].sort())
-    expect(written.get('papers.json')!.toString('utf8')).toBe(result.site.get('papers.json'))
+    expect(written.get('papers.json')!.toString('utf8')).toBe(fileContents(result.site.get('papers.json')!))
     expect(builds.second.result.papers).toEqual(result.papers)
   })
 
@@ -254,11 +255,102 @@ describe('incremental output', () => {
       writeFileSync(path.join(content, 'monthly.md'), monthly.replace(/# Variational Lossy Autoencoder[\s\S]*?(?=# Matryoshka)/, ''))
       const third = await build(config)
       expect(existsSync(path.join(work, 'dist/papers/1611.02731/index.html'))).toBe(false)
+      expect(existsSync(path.join(work, 'dist/papers/1611.02731'))).toBe(false)
       expect(third.output!.removed).toBeGreaterThan(0)
       expect(third.output!.written).toBeGreaterThan(0)
       expect(statSync(path.join(work, 'dist/papers/2501.16302/index.html')).mtimeMs).toBeGreaterThan(0)
     } finally {
       rmSync(work, { recursive: true, force: true })
     }
+  })
+})
+
+describe('deferred files', () => {
+  /** A deferred file whose renders are counted. */
+  function counted(key: string, text: string, renders: string[]) {
+    return { key, render: () => (renders.push(key), text) }
+  }
+
+  it('makes a deferred file only when its key differs from the one the previous build wrote', async () => {
+    const outDir = path.join(work, 'deferred', 'dist')
+    const manifestFile = path.join(work, 'deferred', 'manifest.json')
+    const renders: string[] = []
+    const site = (aKey: string, aText: string) =>
+      new Map([
+        ['a/index.html', counted(aKey, aText, renders)],
+        ['b/index.html', counted('b1', '<p>b</p>\n', renders)],
+      ])
+    expect(await writeSite(outDir, site('a1', '<p>a</p>\n'), { manifestFile })).toEqual({ written: 2, unchanged: 0, removed: 0 })
+    expect(renders).toEqual(['a1', 'b1'])
+    const { statSync } = await import('node:fs')
+    const mtimeOfB = statSync(path.join(outDir, 'b/index.html')).mtimeMs
+
+    renders.length = 0
+    expect(await writeSite(outDir, site('a1', '<p>a</p>\n'), { manifestFile })).toEqual({ written: 0, unchanged: 2, removed: 0 })
+    expect(renders).toEqual([])
+
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await writeSite(outDir, site('a2', '<p>a, edited</p>\n'), { manifestFile })).toEqual({ written: 1, unchanged: 1, removed: 0 })
+    expect(renders).toEqual(['a2'])
+    expect(await readFile(path.join(outDir, 'a/index.html'), 'utf8')).toBe('<p>a, edited</p>\n')
+    expect(statSync(path.join(outDir, 'b/index.html')).mtimeMs).toBe(mtimeOfB)
+    expect(await leftovers(path.dirname(outDir))).toEqual([])
+  })
+
+  it('writes a file again when it was deleted or edited in the output folder, and removes folders left empty', async () => {
+    const outDir = path.join(work, 'deferred-repair', 'dist')
+    const manifestFile = path.join(work, 'deferred-repair', 'manifest.json')
+    const renders: string[] = []
+    const files = () =>
+      new Map<string, string | { key: string; render: () => string }>([
+        ['papers/x/index.html', counted('x', '<p>x</p>\n', renders)],
+        ['papers/y/index.html', counted('y', '<p>y</p>\n', renders)],
+        ['papers.json', '{"papers":[]}\n'],
+      ])
+    await writeSite(outDir, files(), { manifestFile })
+    await rm(path.join(outDir, 'papers/x/index.html'))
+    await writeFile(path.join(outDir, 'papers.json'), 'edited by hand, and longer')
+    renders.length = 0
+    expect(await writeSite(outDir, files(), { manifestFile })).toEqual({ written: 2, unchanged: 1, removed: 0 })
+    expect(renders).toEqual(['x'])
+    expect(await readFile(path.join(outDir, 'papers/x/index.html'), 'utf8')).toBe('<p>x</p>\n')
+    expect(await readFile(path.join(outDir, 'papers.json'), 'utf8')).toBe('{"papers":[]}\n')
+
+    const without = files()
+    without.delete('papers/y/index.html')
+    expect(await writeSite(outDir, without, { manifestFile })).toMatchObject({ written: 0, removed: 1 })
+    expect(existsSync(path.join(outDir, 'papers/y'))).toBe(false)
+    expect(existsSync(path.join(outDir, 'papers/x/index.html'))).toBe(true)
+  })
+
+  it('renders only the pages an edit touches, and every page after a template edit', async () => {
+    const { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs')
+    const site = path.join(work, 'touched')
+    const content = path.join(site, 'content')
+    const templates = path.join(site, 'templates')
+    mkdirSync(content, { recursive: true })
+    cpSync(path.join(ROOT, 'templates'), templates, { recursive: true })
+    const monthly = readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8')
+    writeFileSync(path.join(content, 'monthly.md'), monthly)
+    const config = resolveConfig({ contentDir: content, templatesDir: templates, outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    const first = await build(config)
+    const htmlPages = [...first.site.keys()].filter((file) => file.endsWith('.html')).length
+    const untouched = path.join(site, 'dist/papers/1611.02731/index.html')
+    const mtime = statSync(untouched).mtimeMs
+    await new Promise((resolve) => setTimeout(resolve, 20))
+
+    // One more sentence in one review: its paper page and the listings showing it change, nothing else.
+    const edited = monthly.replace('significant efficiency gains.', 'significant efficiency gains. A sentence added by the test.')
+    expect(edited).not.toBe(monthly)
+    writeFileSync(path.join(content, 'monthly.md'), edited)
+    const second = await build(config)
+    expect(second.output!.written).toBeGreaterThan(0)
+    expect(second.output!.written).toBeLessThan(second.site.size / 2)
+    expect(statSync(untouched).mtimeMs).toBe(mtime)
+
+    writeFileSync(path.join(templates, 'layouts/base.liquid'), `${readFileSync(path.join(templates, 'layouts/base.liquid'), 'utf8')}<!-- edited -->\n`)
+    const third = await build(config)
+    expect(third.output!.written).toBeGreaterThanOrEqual(htmlPages)
+    expect(readFileSync(untouched, 'utf8')).toContain('<!-- edited -->')
   })
 })

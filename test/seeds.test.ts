@@ -3,6 +3,7 @@
  * once with the right title, arXiv id, date and reviewers, and nothing that is
  * not a review appears.
  */
+import { fileContents } from '../src/output/write-site.ts'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { build } from '../src/build.ts'
@@ -15,7 +16,7 @@ const papers = result.papers
 const reviews: Array<Review & { paper: Paper }> = papers
   .flatMap((paper) => paper.reviews.map((review) => ({ ...review, paper })))
   .sort((a, b) => a.source.localeCompare(b.source) || a.line - b.line)
-const json = String(result.site.get('papers.json'))
+const json = String(fileContents(result.site.get('papers.json')!))
 
 function paper(id: string): Paper {
   const found = papers.find((candidate) => candidate.id === id)

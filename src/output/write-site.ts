@@ -1,19 +1,36 @@
 /**
- * Output: the only stage that writes to disk. The whole site is written to a
- * fresh folder beside the target and swapped in only when every file was
- * written, so a failed build leaves the previous site untouched.
+ * Output: the only stage that writes to disk.
  *
- * Incremental: a manifest of content hashes from the previous build tells which
- * files did not change; those are hard-linked from the previous site instead of
- * written, so they keep their modification times (hosts that sync by mtime upload
- * only what changed). Files of removed papers are simply not carried over.
+ * - **First build** (no manifest from a previous build, or no output folder): the
+ *   whole site is written to a fresh folder beside the target and swapped in only
+ *   when every file was written, so a failed build leaves the previous site as it was.
+ * - **Later builds**: a manifest of content hashes from the previous build tells
+ *   which files changed. Only those are written, each atomically (to a scratch
+ *   folder beside the site, then renamed over the old file); files that are no
+ *   longer produced are deleted, and folders they leave empty are removed.
+ *   Unchanged files are not touched, so they keep their modification times (hosts
+ *   that sync by mtime upload only what changed) and a rebuild costs what changed.
+ *
+ * Files may be given as {@link DeferredFile}s: contents made only when the file's
+ * key differs from the one recorded for it by the previous build.
  */
 import { createHash } from 'node:crypto'
-import { cp, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdirSync, statSync } from 'node:fs'
+import { cp, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
-/** A file's contents, or a file to copy as it is. */
-export type SiteFileContents = string | Uint8Array | { readonly copyFrom: string }
+/**
+ * A file made only when needed. `key` must change whenever the contents would:
+ * a build that finds the same key recorded for the same path by the previous
+ * build keeps the file on disk and never calls `render`.
+ */
+export interface DeferredFile {
+  readonly key: string
+  readonly render: () => string | Uint8Array
+}
+
+/** A file's contents, a file to copy as it is, or contents made on demand. */
+export type SiteFileContents = string | Uint8Array | { readonly copyFrom: string } | DeferredFile
 
 /** The site as a map from `/`-separated output paths to contents. */
 export type SiteFiles = ReadonlyMap<string, SiteFileContents>
@@ -22,7 +39,7 @@ export type SiteFiles = ReadonlyMap<string, SiteFileContents>
 export interface WriteReport {
   /** Files written with new contents. */
   readonly written: number
-  /** Files unchanged since the previous build, carried over with their modification times. */
+  /** Files unchanged since the previous build, left as they were. */
   readonly unchanged: number
   /** Files of the previous build that are gone. */
   readonly removed: number
@@ -34,43 +51,144 @@ export interface WriteOptions {
   readonly manifestFile?: string | null
 }
 
-/** Write `files` to `outDir`, replacing what was there only once all writes succeeded. */
+/** Is `contents` made on demand? */
+export function isDeferred(contents: SiteFileContents): contents is DeferredFile {
+  return typeof contents === 'object' && 'render' in contents
+}
+
+/** A site file's contents, making a deferred file's now. */
+export function fileContents(contents: SiteFileContents): string | Uint8Array | { readonly copyFrom: string } {
+  return isDeferred(contents) ? contents.render() : contents
+}
+
+/** One file of the site, checked and hashed, ready to write. */
+interface PlannedFile {
+  readonly relative: string
+  readonly segments: readonly string[]
+  /** Still deferred only when the previous build wrote the same key here. */
+  readonly contents: SiteFileContents
+  readonly hash: string
+  readonly size: number
+  readonly key: string | null
+}
+
+/** The site checked against the previous build: what {@link writeOutput} writes. */
+export interface OutputPlan {
+  readonly outDir: string
+  readonly manifestFile: string | null
+  readonly files: readonly PlannedFile[]
+  readonly previous: Manifest | null
+  /** Deferred files whose contents had to be made (new or changed key). */
+  readonly rendered: number
+}
+
+/** Hash, size and key (for deferred files) of every file the previous build wrote. */
+interface Manifest {
+  readonly version: typeof MANIFEST_VERSION
+  readonly files: Readonly<Record<string, readonly [hash: string, size: number, key: string | null]>>
+}
+
+const MANIFEST_VERSION = 2
+
+/**
+ * Check every path, make the deferred files whose key changed, and hash
+ * everything. Nothing is written yet; a bad path throws here, before any write.
+ */
+export async function planOutput(outDir: string, files: SiteFiles, options: WriteOptions = {}): Promise<OutputPlan> {
+  const manifestFile = options.manifestFile ?? null
+  const previous = manifestFile ? await readManifest(manifestFile) : null
+  const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const planned: PlannedFile[] = []
+  let rendered = 0
+  for (const [relative, given] of sorted) {
+    const segments = safeSegments(relative)
+    if (!isDeferred(given)) {
+      planned.push({ relative, segments, contents: given, key: null, ...(await contentIdentity(given)) })
+      continue
+    }
+    const before = previous?.files[relative]
+    if (before && before[2] === given.key) {
+      planned.push({ relative, segments, contents: given, hash: before[0], size: before[1], key: given.key })
+      continue
+    }
+    const contents = given.render()
+    rendered++
+    planned.push({ relative, segments, contents, key: given.key, ...(await contentIdentity(contents)) })
+  }
+  return { outDir, manifestFile, files: planned, previous, rendered }
+}
+
+/** Write a planned site: only what changed when the previous build is on disk, else the whole site at once. */
+export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
+  const report = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous) : await replaceWhole(plan)
+  if (plan.manifestFile && (report.written > 0 || report.removed > 0 || !plan.previous)) {
+    const files: Record<string, readonly [string, number, string | null]> = {}
+    for (const file of plan.files) files[file.relative] = [file.hash, file.size, file.key]
+    await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files })
+  }
+  return report
+}
+
+/** Write `files` to `outDir`: {@link planOutput}, then {@link writeOutput}. */
 export async function writeSite(outDir: string, files: SiteFiles, options: WriteOptions = {}): Promise<WriteReport> {
+  return writeOutput(await planOutput(outDir, files, options))
+}
+
+/** Write only changed files, each atomically; delete files no longer produced. */
+async function updateInPlace(plan: OutputPlan, previous: Manifest): Promise<WriteReport> {
+  const { outDir } = plan
+  const changed: PlannedFile[] = []
+  for (const file of plan.files) {
+    const before = previous.files[file.relative]
+    // A file someone deleted or edited in the output folder is written again.
+    if (!before || before[0] !== file.hash || sizeOnDisk(path.join(outDir, ...file.segments)) !== file.size) changed.push(file)
+  }
+  const current = new Set(plan.files.map((file) => file.relative))
+  const gone = Object.keys(previous.files).filter((relative) => !current.has(relative))
+  if (changed.length === 0 && gone.length === 0) return { written: 0, unchanged: plan.files.length, removed: 0 }
+
+  const scratch = path.join(path.dirname(outDir), `.${path.basename(outDir)}.staging-${process.pid}`)
+  await rm(scratch, { recursive: true, force: true })
+  await mkdir(scratch, { recursive: true })
+  try {
+    const folders = new Set(changed.map(({ segments }) => path.join(outDir, ...segments.slice(0, -1))))
+    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true })
+    let counter = 0
+    await forEachLimited(changed, WRITE_CONCURRENCY, async (file) => {
+      const temporary = path.join(scratch, String(counter++))
+      await writeContents(temporary, file.contents)
+      await rename(temporary, path.join(outDir, ...file.segments))
+    })
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+  const emptied = new Set<string>()
+  for (const relative of gone) {
+    const segments = relative.split('/')
+    await unlink(path.join(outDir, ...segments)).catch(() => {})
+    for (let depth = segments.length - 1; depth > 0; depth--) emptied.add(segments.slice(0, depth).join('/'))
+  }
+  // Deepest first, so a folder emptied by removing its sub-folders goes too.
+  for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1))) {
+    await rmdir(path.join(outDir, ...folder.split('/'))).catch(() => {})
+  }
+  return { written: changed.length, unchanged: plan.files.length - changed.length, removed: gone.length }
+}
+
+/** Write the whole site to a staging folder, then swap it in for the previous one. */
+async function replaceWhole(plan: OutputPlan): Promise<WriteReport> {
+  const { outDir } = plan
   const parent = path.dirname(outDir)
   const base = path.basename(outDir)
   const staging = path.join(parent, `.${base}.staging-${process.pid}`)
   const retired = path.join(parent, `.${base}.retired-${process.pid}`)
-  const previous = options.manifestFile ? await readManifest(options.manifestFile) : {}
-  const manifest: Record<string, string> = {}
-  let written = 0
-  let unchanged = 0
-  const entries = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([relative, contents]) => ({ relative, contents, segments: safeSegments(relative) }))
-  const identities = new Map<string, { hash: string; size: number }>()
-  await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, contents }) => {
-    identities.set(relative, await contentIdentity(contents))
-  })
-  // Nothing changed and nothing was removed: leave the site exactly as it is.
-  if (options.manifestFile && entries.length === Object.keys(previous).length && (await unchangedOnDisk(outDir, entries, identities, previous))) {
-    return { written: 0, unchanged: entries.length, removed: 0 }
-  }
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
   try {
     // Every folder once, parents first; then the files, many at a time.
-    const folders = [...new Set(entries.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
+    const folders = [...new Set(plan.files.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
     for (const folder of folders) await mkdir(folder, { recursive: true })
-    await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, contents, segments }) => {
-      const target = path.join(staging, ...segments)
-      const { hash, size } = identities.get(relative)!
-      manifest[relative] = hash
-      if (previous[relative] === hash && (await carryOver(path.join(outDir, ...segments), target, size))) {
-        unchanged++
-        return
-      }
-      if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
-      else await cp(contents.copyFrom, target)
-      written++
-    })
+    await forEachLimited(plan.files, WRITE_CONCURRENCY, (file) => writeContents(path.join(staging, ...file.segments), file.contents))
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
     throw error
@@ -95,9 +213,15 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
     throw error
   }
   if (hadPrevious) await rm(retired, { recursive: true, force: true })
-  if (options.manifestFile) await writeManifest(options.manifestFile, manifest)
-  const removed = Object.keys(previous).filter((file) => !(file in manifest)).length
-  return { written, unchanged, removed }
+  const current = new Set(plan.files.map((file) => file.relative))
+  const removed = plan.previous ? Object.keys(plan.previous.files).filter((relative) => !current.has(relative)).length : 0
+  return { written: plan.files.length, unchanged: 0, removed }
+}
+
+async function writeContents(target: string, contents: SiteFileContents): Promise<void> {
+  if (isDeferred(contents)) contents = contents.render()
+  if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
+  else await cp(contents.copyFrom, target)
 }
 
 /** File operations in flight at once: enough to keep the disk busy, few enough for any file-descriptor limit. */
@@ -112,25 +236,20 @@ async function forEachLimited<T>(items: readonly T[], limit: number, task: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
-/** True when every file matches the previous manifest and is still on disk with the expected size. */
-async function unchangedOnDisk(
-  outDir: string,
-  entries: ReadonlyArray<{ readonly relative: string; readonly segments: readonly string[] }>,
-  identities: ReadonlyMap<string, { hash: string; size: number }>,
-  previous: Readonly<Record<string, string>>,
-): Promise<boolean> {
-  if (entries.some(({ relative }) => previous[relative] !== identities.get(relative)!.hash)) return false
-  let intact = true
-  await forEachLimited(entries, WRITE_CONCURRENCY, async ({ relative, segments }) => {
-    if (!intact) return
-    const found = await stat(path.join(outDir, ...segments)).catch(() => null)
-    if (!found || found.size !== identities.get(relative)!.size) intact = false
-  })
-  return intact
+function isFolder(folder: string): boolean {
+  try {
+    return statSync(folder).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function sizeOnDisk(file: string): number {
+  return statSync(file, { throwIfNoEntry: false })?.size ?? -1
 }
 
 /** A hash of what a file will contain (for copies, of the source's path, size and mtime) and its size. */
-async function contentIdentity(contents: SiteFileContents): Promise<{ hash: string; size: number }> {
+async function contentIdentity(contents: string | Uint8Array | { readonly copyFrom: string }): Promise<{ hash: string; size: number }> {
   const hash = createHash('sha1')
   if (typeof contents === 'string') return { hash: hash.update(contents).digest('hex'), size: Buffer.byteLength(contents) }
   if (contents instanceof Uint8Array) return { hash: hash.update(contents).digest('hex'), size: contents.length }
@@ -138,33 +257,19 @@ async function contentIdentity(contents: SiteFileContents): Promise<{ hash: stri
   return { hash: hash.update(`copy\0${contents.copyFrom}\0${source.size}\0${source.mtimeMs}`).digest('hex'), size: source.size }
 }
 
-/**
- * Hard-link the previous build's file into the staging folder; false when that is
- * not possible, or when the file on disk no longer has the expected size (someone
- * edited the output): then it is written again.
- */
-async function carryOver(previousFile: string, target: string, size: number): Promise<boolean> {
+/** The previous build's manifest; null when there is none or it is from another version. */
+async function readManifest(file: string): Promise<Manifest | null> {
   try {
-    if ((await stat(previousFile)).size !== size) return false
-    await link(previousFile, target)
-    return true
+    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<Manifest> | null
+    return data && data.version === MANIFEST_VERSION && data.files && typeof data.files === 'object' ? (data as Manifest) : null
   } catch {
-    return false
+    return null
   }
 }
 
-async function readManifest(file: string): Promise<Record<string, string>> {
+async function writeManifest(file: string, manifest: Manifest): Promise<void> {
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as unknown
-    return data && typeof data === 'object' ? (data as Record<string, string>) : {}
-  } catch {
-    return {}
-  }
-}
-
-async function writeManifest(file: string, manifest: Record<string, string>): Promise<void> {
-  try {
-    await mkdir(path.dirname(file), { recursive: true })
+    mkdirSync(path.dirname(file), { recursive: true })
     const temporary = `${file}.${process.pid}.tmp`
     await writeFile(temporary, JSON.stringify(manifest))
     await rename(temporary, file)

@@ -15,7 +15,8 @@ import { report } from '../diagnostics/report.ts'
 import type { Paper, Review } from '../model.ts'
 import type { SiteFileContents } from '../output/write-site.ts'
 import { paperBibtex } from './bibtex.ts'
-import { renderFeeds } from './feeds.ts'
+import { FEED_SIZE, renderFeeds } from './feeds.ts'
+import { PageKeys } from './page-keys.ts'
 import type { RenderedSummary } from './markdown.ts'
 import { renderMany } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
@@ -110,24 +111,31 @@ export function renderSite(input: RenderInput): RenderResult {
       katexCss: paths.url(paths.asset('katex/katex.min.css')),
       icon: paths.url(paths.asset('icon.svg')),
     },
-    search: input.search
-      ? {
-          script: paths.url(input.search.script),
-          // Relative to the site root (data-root): the client resolves every search file against it.
-          base: input.search.base,
-        }
-      : null,
   }
-  for (const plan of plans) files.set(fileForUrl(plan.url), templates.render(plan.template, { ...globals, ...plan.data }))
+  // Only the search page names the search files (which change with every edit), so only it depends on them.
+  const search = input.search
+    ? {
+        script: paths.url(input.search.script),
+        // Relative to the site root (data-root): the client resolves every search file against it.
+        base: input.search.base,
+      }
+    : null
+  const dataOf = (plan: PagePlan) => (plan.template === 'search' ? { ...plan.data, search } : plan.data)
 
+  // Pages and per-paper files are deferred: the output stage makes only those whose key changed.
+  const keys = new PageKeys(config.templatesDir, { globals, topics: input.taxonomy.topics, sources: input.sources, pageSize: config.pageSize, epoch: config.sourceDateEpoch }, views)
+  for (const plan of plans) {
+    const data = dataOf(plan)
+    files.set(fileForUrl(plan.url), { key: keys.of(plan.template, plan.url, data), render: () => templates.render(plan.template, { ...globals, ...data }) })
+  }
   for (const view of views) {
     const base = paths.paper(view.id)
-    files.set(`${base}paper.json`, `${JSON.stringify(paperRecord(view.paper), null, 2)}\n`)
-    files.set(`${base}cite.bib`, paperBibtex(view.paper))
+    files.set(`${base}paper.json`, { key: keys.of('paper.json', view), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
+    files.set(`${base}cite.bib`, { key: keys.of('cite.bib', view), render: () => paperBibtex(view.paper) })
   }
-  files.set('papers.json', serializePapers(papers))
+  files.set('papers.json', { key: keys.of('papers.json', views), render: () => serializePapers(papers) })
 
-  addFeeds(files, views, input, paths)
+  addFeeds(files, views, input, paths, keys)
   files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))
   files.set('robots.txt', renderRobots(paths.absolute('sitemap.xml')))
   files.set('opensearch.xml', openSearchDescription(config, paths))
@@ -135,12 +143,18 @@ export function renderSite(input: RenderInput): RenderResult {
   return { files, papers: views }
 }
 
-function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperView[], input: RenderInput, paths: SitePaths): void {
+function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperView[], input: RenderInput, paths: SitePaths, keys: PageKeys): void {
   const { config } = input
   const contentOf = (entry: ListingEntry) => entry.review.feedHtml
   const absolute = (urlPath: string) => `${config.site.origin}${urlPath}`
   const all = listingEntries(views)
-  const site = renderFeeds(
+  const feedPair = (entries: readonly ListingEntry[], render: () => { atom: string; json: string }, name: string) => {
+    let made: { atom: string; json: string } | null = null
+    const once = () => (made ??= render())
+    const key = keys.of('feeds', name, entries.slice(0, FEED_SIZE))
+    return { atom: { key, render: () => once().atom }, json: { key, render: () => once().json } }
+  }
+  const site = feedPair(all, () => renderFeeds(
     {
       title: config.site.title,
       description: config.site.description,
@@ -153,14 +167,14 @@ function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperVie
     all,
     contentOf,
     absolute,
-  )
+  ), 'site')
   files.set('feed.xml', site.atom)
   files.set('feed.json', site.json)
   for (const topic of input.taxonomy.topics) {
     const entries = all.filter((entry) => entry.paper.tagSlugs.includes(topic.slug))
     if (entries.length === 0) continue
     const base = paths.topic(topic.slug)
-    const feeds = renderFeeds(
+    const feeds = feedPair(entries, () => renderFeeds(
       {
         title: `${topic.name} · ${config.site.title}`,
         description: topic.description,
@@ -173,7 +187,7 @@ function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperVie
       entries,
       contentOf,
       absolute,
-    )
+    ), topic.slug)
     files.set(`${base}feed.xml`, feeds.atom)
     files.set(`${base}feed.json`, feeds.json)
   }

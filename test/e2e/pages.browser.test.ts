@@ -5,6 +5,7 @@
  * missing files — at the site root and under a base path. Screenshots for
  * humans go to `.tmp/screenshots/` (not asserted).
  */
+import { fileContents } from '../../src/output/write-site.ts'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -93,7 +94,8 @@ function buildInWorker(user: UserConfig): Promise<void> {
 async function pickTargets(result: BuildResult): Promise<Targets> {
   const html = (file: string) => {
     const contents = result.site.get(file)
-    return typeof contents === 'string' ? contents : ''
+    const made = contents === undefined ? '' : fileContents(contents)
+    return typeof made === 'string' ? made : ''
   }
   // The paper page with the most formulas.
   const math = [...result.site.keys()]

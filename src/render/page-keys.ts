@@ -1,0 +1,73 @@
+/**
+ * Keys for deferred output files: a page's key changes whenever its HTML could,
+ * so the output stage renders a page only when its key differs from the one the
+ * previous build recorded for it. A key covers
+ *
+ * - the site: every template file, the build's own source code, the installed
+ *   packages (lock file) and the site-wide template data (config, links, topics,
+ *   sources);
+ * - the page: its template, URL and data, where each paper view stands for a
+ *   digest of the paper record it was made from (its summaries' HTML is a function
+ *   of their Markdown and the renderer, both covered).
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { PaperView } from './view-model.ts'
+
+let codeFingerprint: string | null = null
+
+/** A hash of the build's source files and the lock file, computed once per process. */
+export function buildCodeFingerprint(): string {
+  if (codeFingerprint !== null) return codeFingerprint
+  const hash = createHash('sha256')
+  const sourceRoot = path.resolve(import.meta.dirname, '..')
+  for (const file of listFiles(sourceRoot)) hash.update(file).update('\0').update(readFileSync(path.join(sourceRoot, file)))
+  const lockFile = path.resolve(sourceRoot, '../package-lock.json')
+  if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
+  codeFingerprint = hash.digest('hex')
+  return codeFingerprint
+}
+
+/** Keys for the pages and per-paper files of one build. */
+export class PageKeys {
+  readonly #site: string
+  readonly #digests = new WeakMap<object, string>()
+
+  /**
+   * @param templatesDir every file below it is part of every key
+   * @param siteData template data shared by all pages (and anything else that shapes every page)
+   */
+  constructor(templatesDir: string, siteData: unknown, views: readonly PaperView[]) {
+    const hash = createHash('sha256').update(buildCodeFingerprint())
+    for (const file of listFiles(templatesDir)) hash.update(file).update('\0').update(readFileSync(path.join(templatesDir, file)))
+    this.#site = hash.update(JSON.stringify(siteData)).digest('hex')
+    for (const view of views) {
+      const digest = createHash('sha1').update(JSON.stringify(view.paper)).digest('hex')
+      this.#digests.set(view, digest)
+      for (const review of view.reviews) this.#digests.set(review, `${digest}${review.anchor}`)
+    }
+  }
+
+  /** The digest of a paper view: changes with anything in the paper record. */
+  paper(view: PaperView): string {
+    return this.#digests.get(view)!
+  }
+
+  /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
+  of(...parts: unknown[]): string {
+    const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (this.#digests.get(value) ?? value) : value)
+    return createHash('sha1').update(this.#site).update(JSON.stringify(parts, replacer)).digest('hex')
+  }
+}
+
+function listFiles(directory: string): string[] {
+  try {
+    return readdirSync(directory, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(directory, path.join(entry.parentPath, entry.name)))
+      .sort()
+  } catch {
+    return []
+  }
+}
