@@ -19,7 +19,7 @@ import { readContentFolder } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
-import { buildSearchCached, type CachedSearchOutput } from './search/index.ts'
+import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
@@ -119,7 +119,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
   let started = performance.now()
-  const searchCache = config.cacheDir ? openDiskCache<CachedSearchOutput>(config.cacheDir, 'search') : null
+  const searchCache = config.cacheDir ? openDiskCache<SearchCacheEntry>(config.cacheDir, 'search') : null
   const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' }, searchCache)
   timings.search = performance.now() - started
 

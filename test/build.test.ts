@@ -295,6 +295,14 @@ describe('deferred files', () => {
     expect(await readFile(path.join(outDir, 'a/index.html'), 'utf8')).toBe('<p>a, edited</p>\n')
     expect(statSync(path.join(outDir, 'b/index.html')).mtimeMs).toBe(mtimeOfB)
     expect(await leftovers(path.dirname(outDir))).toEqual([])
+
+    // A new key with the same bytes writes nothing, but is remembered: the next build renders nothing.
+    renders.length = 0
+    expect(await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })).toEqual({ written: 0, unchanged: 2, removed: 0 })
+    expect(renders).toEqual(['a3'])
+    renders.length = 0
+    await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })
+    expect(renders).toEqual([])
   })
 
   it('writes a file again when it was deleted or edited in the output folder, and removes folders left empty', async () => {

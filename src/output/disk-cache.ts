@@ -5,13 +5,15 @@
  * atomically (temporary file, then rename), after the build succeeded. The cache
  * is safe to delete at any time; an unreadable entry is a miss.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 /** A key/value store of JSON values on disk. */
 export interface DiskCache<T> {
   get(key: string): T | undefined
   set(key: string, value: T): void
+  /** Is there an entry for `key` (without reading it)? */
+  has(key: string): boolean
   /** Write the entries set since opening; returns how many were written. */
   flush(): number
   /** Entries found on disk / asked for, since opening. */
@@ -40,6 +42,9 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
     },
     set(key, value) {
       pending.set(key, value)
+    },
+    has(key) {
+      return pending.has(key) || existsSync(fileOf(key))
     },
     flush() {
       let written = 0

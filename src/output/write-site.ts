@@ -121,7 +121,8 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
 /** Write a planned site: only what changed when the previous build is on disk, else the whole site at once. */
 export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   const report = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous) : await replaceWhole(plan)
-  if (plan.manifestFile && (report.written > 0 || report.removed > 0 || !plan.previous)) {
+  // A new key is news even when the bytes did not change: record it, or the next build renders the file again.
+  if (plan.manifestFile && (report.written > 0 || report.removed > 0 || plan.rendered > 0 || !plan.previous)) {
     const files: Record<string, readonly [string, number, string | null]> = {}
     for (const file of plan.files) files[file.relative] = [file.hash, file.size, file.key]
     await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files })

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { build as esbuild } from 'esbuild'
-import MiniSearch from 'minisearch'
 import type { Topic } from '../catalog/topics.ts'
 import type { Paper, Review } from '../model.ts'
+import type { DeferredFile } from '../output/write-site.ts'
 import { compareStrings } from '../ordering.ts'
 import { excerptOf } from '../render/view-model.ts'
 import {
@@ -25,9 +25,9 @@ import {
   type PrimaryDocument,
   type SearchBase,
   type SearchFragment,
-  type SearchShard,
   type TextDocument,
 } from './options.ts'
+import { analysisOptions, analyzeDocument, buildIndex, packAnalysis, unpackAnalysis, type AnalysisOptions, type AnalyzedDocument, type BuiltIndex } from './term-index.ts'
 
 /** What search needs from earlier stages. */
 export interface SearchInput {
@@ -56,9 +56,15 @@ export interface SearchStats {
 
 /** Files, their names and their sizes. */
 export interface SearchOutput {
-  readonly files: ReadonlyMap<string, string | Uint8Array>
+  /** Deferred when reused from the build cache. */
+  readonly files: ReadonlyMap<string, string | Uint8Array | DeferredFile>
   readonly assets: SearchAssets
   readonly stats: SearchStats
+}
+
+/** A freshly built search output: every file's contents in memory. */
+export interface BuiltSearch extends SearchOutput {
+  readonly files: ReadonlyMap<string, string | Uint8Array>
 }
 
 /** The documents of the primary index. */
@@ -85,71 +91,101 @@ function newestDate(paper: Paper): string {
   return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
 }
 
-/** A search output as the build cache stores it (JSON: binary files as base64), with the key it was built for. */
-export interface CachedSearchOutput {
-  readonly key: string
-  readonly files: ReadonlyArray<readonly [string, string, 'utf8' | 'base64']>
-  readonly assets: SearchAssets
-  readonly stats: SearchStats
-}
+/** What the build cache keeps of the search stage, in three fixed slots. */
+export type SearchCacheEntry =
+  /** The latest output: its key, names and sizes (small: read on every build). */
+  | { readonly slot: 'output'; readonly key: string; readonly names: readonly string[]; readonly assets: SearchAssets; readonly stats: SearchStats }
+  /** The latest output's files (JSON, binary files as base64): read only when one of them must be written again. */
+  | { readonly slot: 'files'; readonly key: string; readonly files: ReadonlyArray<readonly [string, string, 'utf8' | 'base64']> }
+  /** Every document's analysis from the latest build, for the next one: read only when something changed. */
+  | { readonly slot: 'terms'; readonly code: string; readonly documents: ReadonlyArray<readonly [string, string]> }
 
-/** Where a whole search output is remembered between builds. */
+/** Where the search stage remembers its latest output between builds. */
 export interface SearchCache {
-  get(key: string): CachedSearchOutput | undefined
-  set(key: string, value: CachedSearchOutput): void
+  get(key: string): SearchCacheEntry | undefined
+  set(key: string, value: SearchCacheEntry): void
+  has(key: string): boolean
 }
 
 let searchSources: string | null = null
 
-/** The cache slot of the latest search output (a fixed, valid cache key). */
-const LATEST_SEARCH = '00'.padEnd(64, '0')
+/** The cache slots (fixed, valid cache keys): only the latest build is kept, so the cache does not grow with every edit. */
+const SLOTS = { output: '00'.padEnd(64, '0'), files: '00'.padEnd(63, '0') + '1', terms: '00'.padEnd(63, '0') + '2' } as const
 
-/**
- * Build the search files, or reuse the previous build's when nothing they are made
- * of changed: the papers' searchable fields and review text, the topics, and the
- * search code itself (options, index, client) with the installed packages.
- */
-export async function buildSearchCached(input: SearchInput, cache: SearchCache | null): Promise<SearchOutput> {
-  if (!cache) return buildSearch(input)
+/** A hash of the search code (options, index builder, client) and the installed packages. */
+function searchCode(): string {
   searchSources ??= (() => {
     const hash = createHash('sha256')
     const here = import.meta.dirname
-    for (const file of ['options.ts', 'index.ts', 'query.ts', 'client/search-page.ts']) hash.update(readFileSync(path.join(here, file)))
+    for (const file of ['options.ts', 'index.ts', 'term-index.ts', 'query.ts', 'client/search-page.ts']) hash.update(readFileSync(path.join(here, file)))
     const lockFile = path.resolve(here, '../../package-lock.json')
     if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
     return hash.digest('hex')
   })()
-  const hash = createHash('sha256').update(searchSources).update(JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name])))
+  return searchSources
+}
+
+/**
+ * Build the search files, or reuse the previous build's when nothing they are made
+ * of changed: the papers' searchable fields and review text, the topics, and the
+ * search code itself (options, index, client) with the installed packages. Reused
+ * files are deferred (read from the cache only if the output stage must write
+ * them); after a change, documents analysed by the previous build are not tokenized again.
+ */
+export async function buildSearchCached(input: SearchInput, cache: SearchCache | null): Promise<SearchOutput> {
+  if (!cache) return buildSearch(input)
+  const hash = createHash('sha256').update(searchCode()).update(JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name])))
   for (const paper of input.papers) {
     hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers, input.textOf(review)])]))
   }
   const key = hash.digest('hex')
-  // One slot: only the latest output is kept, so the cache does not grow with every edit.
-  const cached = cache.get(LATEST_SEARCH)
-  if (cached?.key === key) {
+  const cached = cache.get(SLOTS.output)
+  if (cached?.slot === 'output' && cached.key === key && cache.has(SLOTS.files)) {
+    let stored: Map<string, string | Uint8Array> | null = null
+    const contentsOf = (name: string): string | Uint8Array => {
+      if (!stored) {
+        const entry = cache.get(SLOTS.files)
+        if (entry?.slot !== 'files' || entry.key !== key) throw new Error('research-digest: the search files in the build cache are missing or from another build; delete the cache folder (or build with --no-cache)')
+        stored = new Map(entry.files.map(([file, contents, encoding]) => [file, encoding === 'utf8' ? contents : Buffer.from(contents, 'base64')]))
+      }
+      return stored.get(name) ?? ''
+    }
     return {
-      files: new Map(cached.files.map(([file, contents, encoding]) => [file, encoding === 'utf8' ? contents : Buffer.from(contents, 'base64')])),
+      files: new Map(cached.names.map((name) => [name, { key: `${key}\0${name}`, render: () => contentsOf(name) }])),
       assets: cached.assets,
       stats: cached.stats,
     }
   }
-  const output = await buildSearch(input)
-  cache.set(LATEST_SEARCH, {
+  const previous = cache.get(SLOTS.terms)
+  const known = new Map(previous?.slot === 'terms' && previous.code === searchCode() ? previous.documents : [])
+  const used: DocumentAnalyses = new Map()
+  const output = await buildSearch(input, { known, used })
+  cache.set(SLOTS.output, { slot: 'output', key, names: [...output.files.keys()], assets: output.assets, stats: output.stats })
+  cache.set(SLOTS.files, {
+    slot: 'files',
     key,
     files: [...output.files].map(([file, contents]) => (typeof contents === 'string' ? [file, contents, 'utf8'] as const : [file, Buffer.from(contents).toString('base64'), 'base64'] as const)),
-    assets: output.assets,
-    stats: output.stats,
   })
+  cache.set(SLOTS.terms, { slot: 'terms', code: searchCode(), documents: [...used] })
   return output
 }
 
-/** Build every search file. */
-export async function buildSearch(input: SearchInput): Promise<SearchOutput> {
+/**
+ * Analyses of documents (packed, see `term-index.ts`) by a hash of the document:
+ * read for reuse, and filled with every document of this build.
+ */
+export type DocumentAnalyses = Map<string, string>
+
+/** Build every search file. `analyses` lets unchanged documents skip tokenizing. */
+export async function buildSearch(input: SearchInput, analyses: { readonly known: ReadonlyMap<string, string>; readonly used: DocumentAnalyses } = { known: new Map(), used: new Map() }): Promise<BuiltSearch> {
   const { papers } = input
-  const primary = new MiniSearch(PRIMARY_INDEX_OPTIONS)
-  primary.addAll(primaryDocuments(papers, input.topics))
-  const text = new MiniSearch(TEXT_INDEX_OPTIONS)
-  text.addAll(textDocuments(papers, input.textOf))
+  const ids = papers.map((paper) => paper.id)
+  const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
+  const primaryValues = primaryDocuments(papers, input.topics).map((document) => primaryFields.map((field) => document[field as keyof PrimaryDocument]))
+  const primary = buildIndex(primaryFields, ids, analyzeAll(analysisOptions(PRIMARY_INDEX_OPTIONS), 'primary', primaryValues, analyses))
+  const textFields = TEXT_INDEX_OPTIONS.fields as string[]
+  const textValues = textDocuments(papers, input.textOf).map((document) => textFields.map((field) => document[field as keyof TextDocument]))
+  const text = buildIndex(textFields, ids, analyzeAll(analysisOptions(TEXT_INDEX_OPTIONS), 'text', textValues, analyses))
 
   const files = new Map<string, string | Uint8Array>()
   const hashed = (folder: string, name: string, contents: string): string => {
@@ -157,19 +193,22 @@ export async function buildSearch(input: SearchInput): Promise<SearchOutput> {
     files.set(file, contents)
     return file
   }
-  const shardIndex = (index: MiniSearch, folder: string) => {
-    const { index: entries, documentIds: _ids, storedFields: _stored, ...tables } = index.toJSON()
-    const byKey = new Map<string, SearchShard>()
-    for (const entry of entries) {
-      const key = shardKey(entry[0])
+  // A shard file is the envelope with the shard's index entries as `data`, written from each entry's JSON.
+  const emptyShard = JSON.stringify(searchFile('shard', []))
+  if (!emptyShard.endsWith('"data":[]}')) throw new Error('research-digest: the search file envelope must end with its data')
+  const shardIndex = (index: BuiltIndex, folder: string) => {
+    const { documentIds: _ids, storedFields: _stored, ...tables } = index.tables
+    const byKey = new Map<string, string[]>()
+    for (const term of index.terms) {
+      const key = shardKey(term)
       const shard = byKey.get(key)
-      if (shard) shard.push(entry)
-      else byKey.set(key, [entry])
+      if (shard) shard.push(index.entryJson(term))
+      else byKey.set(key, [index.entryJson(term)])
     }
     const map: Record<string, string> = {}
     let bytes = 0
     for (const key of [...byKey.keys()].sort(compareStrings)) {
-      const contents = JSON.stringify(searchFile('shard', byKey.get(key)!))
+      const contents = `${emptyShard.slice(0, -2)}${byKey.get(key)!.join(',')}]}`
       bytes += contents.length
       map[key] = hashed(folder, fileSafe(key), contents)
     }
@@ -232,16 +271,22 @@ export async function buildSearch(input: SearchInput): Promise<SearchOutput> {
 }
 
 /** Terms of the text index used by more than {@link COMMON_TERM_SHARE} of the papers. */
-function commonTerms(index: MiniSearch): string[] {
-  if (index.documentCount < COMMON_TERMS_FROM) return []
-  const threshold = index.documentCount * COMMON_TERM_SHARE
-  const common: string[] = []
-  for (const [term, fields] of index.toJSON().index) {
-    const documents = new Set<string>()
-    for (const postings of Object.values(fields)) for (const id of Object.keys(postings)) documents.add(id)
-    if (documents.size > threshold) common.push(term)
-  }
-  return common.sort(compareStrings)
+function commonTerms(index: BuiltIndex): string[] {
+  const count = index.tables.documentCount
+  if (count < COMMON_TERMS_FROM) return []
+  return index.terms.filter((term) => index.documentFrequency(term) > count * COMMON_TERM_SHARE).sort(compareStrings)
+}
+
+/** Analyse documents, reusing the analysis of any document seen before (same index, same field values). */
+function analyzeAll(options: AnalysisOptions, kind: string, values: ReadonlyArray<readonly string[]>, analyses: { readonly known: ReadonlyMap<string, string>; readonly used: DocumentAnalyses }): AnalyzedDocument[] {
+  return values.map((fields) => {
+    const hash = createHash('sha1').update(kind).update('\0').update(fields.join('\0')).digest('base64')
+    const packed = analyses.known.get(hash)
+    const reused = packed === undefined ? null : unpackAnalysis(packed)
+    const document = reused ?? analyzeDocument(options, fields)
+    analyses.used.set(hash, packed !== undefined && reused ? packed : packAnalysis(document))
+    return document
+  })
 }
 
 /** A shard key as a file name: letters and digits kept, anything else as its code point. */

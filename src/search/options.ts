@@ -62,6 +62,8 @@ const STOP_WORDS = new Set([
 /** arXiv ids stay whole (`2405.05417`), everything else splits into letter/digit runs. */
 const TOKEN = /\d{4}\.\d{4,5}|[\p{L}\p{N}]+/gu
 
+const NON_ASCII = /[^\x00-\x7f]/
+
 /** Split text into terms. */
 export function tokenize(text: string): string[] {
   return text.match(TOKEN) ?? []
@@ -69,7 +71,8 @@ export function tokenize(text: string): string[] {
 
 /** Normalise a term: lower case, accents folded; stop words dropped. */
 export function processTerm(term: string): string | null {
-  const folded = term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
+  // Plain ASCII has nothing to fold: skip the (slow) Unicode normalisation.
+  const folded = NON_ASCII.test(term) ? term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase() : term.toLowerCase()
   return STOP_WORDS.has(folded) ? null : folded
 }
 

@@ -43,16 +43,23 @@ describe('common words in large digests', () => {
 describe('the search output cache', () => {
   it('reuses the latest output while papers and search code are unchanged, in one slot', async () => {
     const { buildSearchCached } = await import('../../src/search/index.ts')
-    const slots = new Map<string, import('../../src/search/index.ts').CachedSearchOutput>()
-    const cache = { get: (key: string) => slots.get(key), set: (key: string, value: import('../../src/search/index.ts').CachedSearchOutput) => void slots.set(key, value) }
+    type Entry = import('../../src/search/index.ts').SearchCacheEntry
+    const slots = new Map<string, Entry>()
+    const cache = { get: (key: string) => slots.get(key), set: (key: string, value: Entry) => void slots.set(key, value), has: (key: string) => slots.has(key) }
     const papers = Array.from({ length: 5 }, (_, index) => paper(index, `Review number ${index} about attention.`))
     const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary }
     const first = await buildSearchCached(input, cache)
     const second = await buildSearchCached(input, cache)
-    expect([...second.files]).toEqual([...first.files].map(([file, contents]) => [file, typeof contents === 'string' ? contents : Buffer.from(contents)]))
-    expect(slots.size).toBe(1)
+    const made = (contents: unknown) => (typeof contents === 'object' && contents !== null && 'render' in contents ? (contents as { render(): string | Uint8Array }).render() : contents)
+    expect([...second.files].map(([file, contents]) => [file, made(contents)])).toEqual([...first.files].map(([file, contents]) => [file, typeof contents === 'string' ? contents : Buffer.from(contents as Uint8Array)]))
+    // Reused files are deferred: read from the cache only when written.
+    expect([...second.files.values()].every((contents) => typeof contents === 'object' && 'render' in contents)).toBe(true)
+    expect(slots.size).toBe(3)
     const changed = await buildSearchCached({ ...input, papers: [...papers.slice(1), paper(9, 'A new review about diffusion.')] }, cache)
     expect(changed.assets.base).not.toBe(first.assets.base)
-    expect(slots.size).toBe(1)
+    expect(slots.size).toBe(3)
+    // The unchanged papers' analyses were reused: the new build equals a build from scratch.
+    const fresh = await buildSearchCached({ ...input, papers: [...papers.slice(1), paper(9, 'A new review about diffusion.')] }, null)
+    expect([...changed.files]).toEqual([...fresh.files])
   })
 })
