@@ -195,7 +195,10 @@ function compilePhrase(phrase: string): RegExp {
   const re = new RegExp(wrapped, flags)
   globalTwins.set(re, new RegExp(wrapped, flags + 'g'))
   const needle = requiredLiteral(source)
-  if (needle.length >= 2) needles.set(re, needle.toLowerCase())
+  if (needle.length >= 2) {
+    needles.set(re, needle.toLowerCase())
+    allNeedles.add(needle.toLowerCase())
+  }
   if (re.test('')) throw new SyntaxError('phrase matches the empty string')
   return re
 }
@@ -359,17 +362,70 @@ function maskUrls(text: string): string {
 
 type Span = readonly [number, number]
 
-/** The lower-cased text last scanned: every phrase of every topic scans the same text in turn. */
-let lowered: { text: string; lower: string } = { text: '', lower: '' }
+/**
+ * Which needles occur in a text: one pass over the lower-cased text, looking up
+ * each position's first two code units, instead of one substring search per
+ * phrase (hundreds of phrases, every paper).
+ */
+export class NeedleScanner {
+  /** Needles by their first two code units when both are ASCII: index `(first << 7) | second`. */
+  readonly #byStart: Array<string[] | undefined> = new Array(1 << 14)
+  /** Needles starting otherwise: searched for one by one. */
+  readonly #others: string[] = []
+  readonly size: number
+
+  constructor(all: ReadonlySet<string>) {
+    this.size = all.size
+    for (const needle of all) {
+      const first = needle.charCodeAt(0)
+      const second = needle.charCodeAt(1)
+      if ((first | second) >= 128) {
+        this.#others.push(needle)
+        continue
+      }
+      ;(this.#byStart[(first << 7) | second] ??= []).push(needle)
+    }
+  }
+
+  /** The needles `lower.includes(needle)` holds for. */
+  found(lower: string): Set<string> {
+    const found = new Set<string>()
+    const table = this.#byStart
+    for (let index = 0; index + 1 < lower.length; index++) {
+      const first = lower.charCodeAt(index)
+      const second = lower.charCodeAt(index + 1)
+      if ((first | second) >= 128) continue
+      const candidates = table[(first << 7) | second]
+      if (candidates === undefined) continue
+      for (const needle of candidates) if (needle.length === 2 || lower.startsWith(needle, index)) found.add(needle)
+    }
+    for (const needle of this.#others) if (lower.includes(needle)) found.add(needle)
+    return found
+  }
+}
+
+/** Every needle of every compiled phrase; the scanner is rebuilt when phrases are added. */
+const allNeedles = new Set<string>()
+let scanner = new NeedleScanner(allNeedles)
+/** The needles found in the texts of the paper being tagged (its title and its summaries). */
+let scanned = new Map<string, Set<string>>()
+
+function needlesIn(text: string): Set<string> {
+  let found = scanned.get(text)
+  if (!found) {
+    if (scanner.size !== allNeedles.size) scanner = new NeedleScanner(allNeedles)
+    found = scanner.found(text.toLowerCase())
+    if (scanned.size >= 4) scanned = new Map()
+    scanned.set(text, found)
+  }
+  return found
+}
 
 function spans(re: RegExp, text: string): Span[] {
-  // Most phrases contain a literal word every match must contain: a substring test
-  // rules out almost all of them before the (far slower) regular expression runs.
+  // Most phrases contain a literal word every match must contain: ruling those out
+  // first skips almost all of the (far slower) regular expressions.
   const needle = needles.get(re)
-  if (needle) {
-    if (lowered.text !== text) lowered = { text, lower: text.toLowerCase() }
-    if (!lowered.lower.includes(needle)) return []
-  }
+  if (needle && !needlesIn(text).has(needle)) return []
   const global = globalTwins.get(re) ?? new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')
   const out: Span[] = []
   for (const m of text.matchAll(global)) {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { VFile } from 'vfile'
 import { describe, expect, it } from 'vitest'
-import { parseTaxonomy, tagPaper } from '../../src/catalog/topics.ts'
+import { NeedleScanner, parseTaxonomy, tagPaper } from '../../src/catalog/topics.ts'
 import type { Taxonomy } from '../../src/catalog/topics.ts'
 import { ingestSource } from '../../src/ingest/index.ts'
 
@@ -490,5 +490,20 @@ describe('all seed papers', () => {
   it('tags most papers from the title alone', () => {
     const untagged = seedEntries.filter((e) => tagPaper(taxonomy, { title: e.title, summaries: [] }).length === 0)
     expect(untagged.length).toBeLessThanOrEqual(5)
+  })
+})
+
+describe('NeedleScanner', () => {
+  it('finds exactly the needles a substring search finds, non-ASCII and overlapping ones included', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'n', 'ab', 'é', 'ü', ' ', '-', 'x', '1')
+    const text = fc.array(alphabet, { maxLength: 40 }).map((parts) => parts.join(''))
+    const needle = fc.array(alphabet, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('')).filter((word) => word.length >= 2)
+    fc.assert(
+      fc.property(fc.uniqueArray(needle, { maxLength: 12 }), text, (needles, lower) => {
+        const expected = needles.filter((candidate) => lower.includes(candidate)).sort()
+        expect([...new NeedleScanner(new Set(needles)).found(lower)].sort()).toEqual(expected)
+      }),
+      { numRuns: 500 },
+    )
   })
 })
