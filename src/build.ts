@@ -49,10 +49,25 @@ export interface BuildResult {
   readonly timings: Readonly<StageTimings>
 }
 
+/** Where a running build is, for progress displays. */
+export interface BuildProgress {
+  readonly stage: keyof StageTimings
+  /** Items of the stage done so far, out of `total`; both 0 for a stage that is not counted. */
+  readonly done: number
+  readonly total: number
+  /** What is counted, e.g. "summaries". */
+  readonly unit: string
+}
+
+/** Called when a stage starts and as counted work in it progresses. */
+export type ProgressListener = (progress: BuildProgress) => void
+
 /** Options for one build run. */
 export interface BuildOptions {
   /** Write the site to `config.outDir`. @default true */
   readonly write?: boolean
+  /** Told when each stage starts, and how far summary rendering and page rendering are. */
+  readonly onProgress?: ProgressListener
 }
 
 /** Caches a build may use; absent ones are not used. */
@@ -80,8 +95,9 @@ export interface ContentAnalysis {
  * Read, parse and validate all content: ingest, catalog and the rendering of
  * every summary (which finds math errors). Writes nothing: `digest check` is this.
  */
-export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches = {}): Promise<ContentAnalysis> {
+export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches = {}, onProgress: ProgressListener = () => {}): Promise<ContentAnalysis> {
   let started = performance.now()
+  onProgress({ stage: 'ingest', done: 0, total: 0, unit: 'files' })
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
   const { inputs, unreadable } = await readContentFolder(config.contentDir)
   const sources = inputs.map((input) => ingestSource(input))
@@ -94,6 +110,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   const ingest = performance.now() - started
 
   started = performance.now()
+  onProgress({ stage: 'catalog', done: 0, total: 0, unit: 'papers' })
   const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config)
   files.push(taxonomyFile)
   const tagCache: TagCache | null = caches.tags
@@ -104,7 +121,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
 
   started = performance.now()
   const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
-  const rendered = await renderSummaries(papers, contentFiles, caches.summaries ?? NO_SUMMARY_CACHE)
+  const rendered = await renderSummaries(papers, contentFiles, caches.summaries ?? NO_SUMMARY_CACHE, (done, total) => onProgress({ stage: 'render', done, total, unit: 'summaries' }))
   const render = performance.now() - started
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
 }
@@ -114,11 +131,13 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const summaryCache = config.cacheDir ? openDiskCache<RenderedSummary>(config.cacheDir, 'summaries') : null
   const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
-  const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache })
+  const onProgress = options.onProgress ?? (() => {})
+  const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache }, onProgress)
   const { files, sources, taxonomy, papers, rendered } = analysis
   const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
   let started = performance.now()
+  onProgress({ stage: 'search', done: 0, total: 0, unit: 'papers' })
   const searchCache = config.cacheDir ? openDiskCache<SearchCacheEntry>(config.cacheDir, 'search') : null
   const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' }, searchCache)
   timings.search = performance.now() - started
@@ -135,12 +154,14 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   for (const [file, contents] of search.files) site.set(file, contents)
   // Pages whose key matches the previous build's are not rendered at all.
   const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
-  const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile }) : null
+  onProgress({ stage: 'pages', done: 0, total: 0, unit: 'files' })
+  const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, onRendered: (done, total) => onProgress({ stage: 'pages', done, total, unit: 'files' }) }) : null
   timings.pages = performance.now() - started
 
   started = performance.now()
   let output: WriteReport | null = null
   if (plan) {
+    onProgress({ stage: 'output', done: 0, total: 0, unit: 'files' })
     output = await writeOutput(plan)
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()

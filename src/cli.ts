@@ -21,6 +21,7 @@ import { summarizeMessages } from './diagnostics/report.ts'
 import { DigestError } from './errors.ts'
 import { FORMATS } from './ingest/formats/registry.ts'
 import { slugify } from './catalog/slug.ts'
+import { createProgressReporter } from './progress.ts'
 
 interface SiteFlags {
   cache?: boolean
@@ -79,7 +80,8 @@ function report(result: { files: readonly VFile[]; sources: readonly IngestedSou
 async function runBuild(flags: SiteFlags): Promise<number> {
   const config = await configFrom(flags)
   const started = performance.now()
-  const result = await build(config)
+  const progress = flags.quiet ? null : createProgressReporter(process.stderr)
+  const result = await build(config, { onProgress: progress ? (step) => progress.update(step) : undefined }).finally(() => progress?.finish())
   const code = report(result, flags, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
   if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
   return code
@@ -104,8 +106,9 @@ async function runDev(flags: DevFlags): Promise<number> {
   const config = await configFrom(flags)
   const rebuild = async (): Promise<string | null> => {
     const started = performance.now()
+    const progress = flags.quiet ? null : createProgressReporter(process.stderr)
     try {
-      const result = await build(config)
+      const result = await build(config, { onProgress: progress ? (step) => progress.update(step) : undefined }).finally(() => progress?.finish())
       report(result, { ...flags, strict: false }, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
       if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
       return null

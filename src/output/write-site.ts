@@ -49,6 +49,8 @@ export interface WriteReport {
 export interface WriteOptions {
   /** Where the manifest of content hashes is kept between builds; null to write every file. */
   readonly manifestFile?: string | null
+  /** Told how many of the deferred files that must be made are made, as they are. */
+  readonly onRendered?: (done: number, total: number) => void
 }
 
 /** Is `contents` made on demand? */
@@ -100,6 +102,8 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
   const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const planned: PlannedFile[] = []
   let rendered = 0
+  const toRender = options.onRendered ? sorted.filter(([relative, given]) => isDeferred(given) && previous?.files[relative]?.[2] !== given.key).length : 0
+  options.onRendered?.(0, toRender)
   for (const [relative, given] of sorted) {
     const segments = safeSegments(relative)
     if (!isDeferred(given)) {
@@ -113,6 +117,7 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
     }
     const contents = given.render()
     rendered++
+    options.onRendered?.(rendered, toRender)
     planned.push({ relative, segments, contents, key: given.key, ...(await contentIdentity(contents)) })
   }
   return { outDir, manifestFile, files: planned, previous, rendered }

@@ -52,7 +52,12 @@ const require = createRequire(import.meta.url)
  * or take it from `cache` when the same Markdown was rendered by the same renderer
  * before. KaTeX problems become messages on the review's content file either way.
  */
-export async function renderSummaries(papers: readonly Paper[], files: ReadonlyMap<string, VFile>, cache: SummaryCache = NO_SUMMARY_CACHE): Promise<Map<Review, RenderedSummary>> {
+export async function renderSummaries(
+  papers: readonly Paper[],
+  files: ReadonlyMap<string, VFile>,
+  cache: SummaryCache = NO_SUMMARY_CACHE,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<Map<Review, RenderedSummary>> {
   const reviews = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review, key: summaryCacheKey(review.summary) })))
   const found = new Map<string, RenderedSummary>()
   const missing = new Map<string, string>()
@@ -63,7 +68,8 @@ export async function renderSummaries(papers: readonly Paper[], files: ReadonlyM
     else missing.set(key, review.summary)
   }
   const keys = [...missing.keys()]
-  const renders = await renderMany([...missing.values()])
+  onProgress(0, keys.length)
+  const renders = await renderMany([...missing.values()], (done) => onProgress(done, keys.length))
   keys.forEach((key, index) => {
     found.set(key, renders[index]!)
     cache.set(key, renders[index]!)

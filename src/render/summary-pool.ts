@@ -19,18 +19,33 @@ export const PARALLEL_FROM = 400
 /** Summaries sent to a worker at a time. */
 const BATCH_SIZE = 40
 
-/** Render every Markdown string, on all cores when there are many. Results are in input order. */
-export async function renderMany(markdowns: readonly string[]): Promise<RenderedSummary[]> {
+/**
+ * Render every Markdown string, on all cores when there are many. Results are in
+ * input order; `onRendered` is told how many are done as they finish.
+ */
+export async function renderMany(markdowns: readonly string[], onRendered: (done: number) => void = () => {}): Promise<RenderedSummary[]> {
   const threads = availableParallelism()
   if (markdowns.length < PARALLEL_FROM || threads < 2) {
     const render = createSummaryRenderer()
-    return markdowns.map((markdown) => render(markdown))
+    return markdowns.map((markdown, index) => {
+      const rendered = render(markdown)
+      onRendered(index + 1)
+      return rendered
+    })
   }
   const pool = new Tinypool({ filename: workerBundle(), minThreads: threads, maxThreads: threads, isolateWorkers: false })
   try {
     const batches: Array<Promise<RenderedSummary[]>> = []
+    let done = 0
     for (let start = 0; start < markdowns.length; start += BATCH_SIZE) {
-      batches.push(pool.run(markdowns.slice(start, start + BATCH_SIZE)) as Promise<RenderedSummary[]>)
+      const batch = markdowns.slice(start, start + BATCH_SIZE)
+      batches.push(
+        (pool.run(batch) as Promise<RenderedSummary[]>).then((rendered) => {
+          done += batch.length
+          onRendered(done)
+          return rendered
+        }),
+      )
     }
     return (await Promise.all(batches)).flat()
   } finally {

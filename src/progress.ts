@@ -1,0 +1,76 @@
+/**
+ * Build progress for people watching a terminal. On a TTY, one status line is
+ * redrawn in place (at most every {@link TTY_INTERVAL_MS}) and cleared at the end;
+ * elsewhere (CI logs, pipes) plain lines are printed: one when a stage starts
+ * and one every {@link LOG_INTERVAL_MS} while a counted stage runs, so a long build
+ * shows it is alive without flooding the log. Builds shorter than
+ * {@link QUIET_FOR_MS} print no progress lines at all.
+ */
+import type { BuildProgress } from './build.ts'
+
+/** How often the TTY line is redrawn. */
+export const TTY_INTERVAL_MS = 100
+/** How often a plain progress line is printed during a long stage. */
+export const LOG_INTERVAL_MS = 5000
+
+/** Plain progress lines start only once a build has run this long. */
+export const QUIET_FOR_MS = 2000
+
+/** Where progress goes: a writable stream, and whether it is a terminal. */
+export interface ProgressTarget {
+  write(text: string): unknown
+  readonly isTTY?: boolean
+}
+
+/** A progress display. */
+export interface ProgressReporter {
+  /** Report where the build is. */
+  update(progress: BuildProgress): void
+  /** Clear the status line (TTY); call before printing the build's result. */
+  finish(): void
+}
+
+/** "render 1,240/4,000 summaries (31%)", or "render" for an uncounted stage. */
+export function describeProgress(progress: BuildProgress): string {
+  if (progress.total === 0) return progress.stage
+  const percent = Math.floor((progress.done / progress.total) * 100)
+  return `${progress.stage} ${progress.done.toLocaleString('en-US')}/${progress.total.toLocaleString('en-US')} ${progress.unit} (${percent}%)`
+}
+
+/** Create a reporter writing to `target`; `now` is injectable for tests. */
+export function createProgressReporter(target: ProgressTarget, now: () => number = () => performance.now()): ProgressReporter {
+  let lastDrawn = -Infinity
+  let lineShown = false
+  if (target.isTTY) {
+    let stage: string | null = null
+    return {
+      update(progress) {
+        const changedStage = progress.stage !== stage
+        stage = progress.stage
+        const finished = progress.total > 0 && progress.done === progress.total
+        if (!changedStage && !finished && now() - lastDrawn < TTY_INTERVAL_MS) return
+        lastDrawn = now()
+        target.write(`\r\x1b[2K${describeProgress(progress)}`)
+        lineShown = true
+      },
+      finish() {
+        if (lineShown) target.write('\r\x1b[2K')
+        lineShown = false
+      },
+    }
+  }
+  const startedAt = now()
+  let printedStage: string | null = null
+  return {
+    update(progress) {
+      if (now() - startedAt < QUIET_FOR_MS) return
+      const newStage = progress.stage !== printedStage
+      // A stage with nothing to count says so once; counted work is reported every few seconds.
+      if (!newStage && (progress.total === 0 || now() - lastDrawn < LOG_INTERVAL_MS)) return
+      printedStage = progress.stage
+      lastDrawn = now()
+      target.write(`${describeProgress(progress)}\n`)
+    },
+    finish() {},
+  }
+}
