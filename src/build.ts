@@ -66,7 +66,7 @@ export type ProgressListener = (progress: BuildProgress) => void
 export interface BuildOptions {
   /** Write the site to `config.outDir`. @default true */
   readonly write?: boolean
-  /** Told when each stage starts, and how far summary rendering and page rendering are. */
+  /** Told when each stage starts, and how far summary rendering and the making of pages (in `output`) are. */
   readonly onProgress?: ProgressListener
 }
 
@@ -155,20 +155,22 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   // Pages whose key matches the previous build's are not rendered at all.
   const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
   onProgress({ stage: 'pages', done: 0, total: 0, unit: 'files' })
-  const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, onRendered: (done, total) => onProgress({ stage: 'pages', done, total, unit: 'files' }) }) : null
+  // Files whose key changed are made by the output stage as it writes them: that is where they are counted.
+  const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
   timings.pages = performance.now() - started
 
   started = performance.now()
   let output: WriteReport | null = null
   if (plan) {
-    onProgress({ stage: 'output', done: 0, total: 0, unit: 'files' })
     output = await writeOutput(plan)
+    // Pages are made while they are written (so the site is never all in memory): count that time as pages.
+    timings.pages += output.renderMilliseconds
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()
     tagCache?.flush()
     searchCache?.flush()
   }
-  timings.output = performance.now() - started
+  timings.output = performance.now() - started - (output?.renderMilliseconds ?? 0)
 
   return { files, sources, papers, site, output, timings }
 }

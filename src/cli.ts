@@ -21,7 +21,7 @@ import { summarizeMessages } from './diagnostics/report.ts'
 import { DigestError } from './errors.ts'
 import { FORMATS } from './ingest/formats/registry.ts'
 import { slugify } from './catalog/slug.ts'
-import { createProgressReporter } from './progress.ts'
+import { createProgressReporter, progressMode } from './progress.ts'
 
 interface SiteFlags {
   cache?: boolean
@@ -31,6 +31,7 @@ interface SiteFlags {
   strict?: boolean
   verbose?: boolean
   quiet?: boolean
+  progress?: boolean
 }
 
 interface DevFlags extends SiteFlags {
@@ -80,7 +81,7 @@ function report(result: { files: readonly VFile[]; sources: readonly IngestedSou
 async function runBuild(flags: SiteFlags): Promise<number> {
   const config = await configFrom(flags)
   const started = performance.now()
-  const progress = flags.quiet ? null : createProgressReporter(process.stderr)
+  const progress = flags.quiet || flags.progress === false ? null : createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
   const result = await build(config, { onProgress: progress ? (step) => progress.update(step) : undefined }).finally(() => progress?.finish())
   const code = report(result, flags, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
   if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
@@ -106,7 +107,7 @@ async function runDev(flags: DevFlags): Promise<number> {
   const config = await configFrom(flags)
   const rebuild = async (): Promise<string | null> => {
     const started = performance.now()
-    const progress = flags.quiet ? null : createProgressReporter(process.stderr)
+    const progress = flags.quiet || flags.progress === false ? null : createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
     try {
       const result = await build(config, { onProgress: progress ? (step) => progress.update(step) : undefined }).finally(() => progress?.finish())
       report(result, { ...flags, strict: false }, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
@@ -200,6 +201,7 @@ function siteOptions(command: Command): Command {
     .option('--no-cache', 'render every summary again instead of reusing .cache/')
     .addOption(new Option('--verbose', 'print every message with file:line, and stack traces of failures').conflicts('quiet'))
     .option('--quiet', 'print nothing unless something fails')
+    .option('--no-progress', 'show no progress (shown on a terminal, and as plain lines when CI is set, once a build takes a moment)')
 }
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */

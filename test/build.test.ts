@@ -280,17 +280,17 @@ describe('deferred files', () => {
         ['a/index.html', counted(aKey, aText, renders)],
         ['b/index.html', counted('b1', '<p>b</p>\n', renders)],
       ])
-    expect(await writeSite(outDir, site('a1', '<p>a</p>\n'), { manifestFile })).toEqual({ written: 2, unchanged: 0, removed: 0 })
+    expect(await writeSite(outDir, site('a1', '<p>a</p>\n'), { manifestFile })).toMatchObject({ written: 2, unchanged: 0, removed: 0 })
     expect(renders).toEqual(['a1', 'b1'])
     const { statSync } = await import('node:fs')
     const mtimeOfB = statSync(path.join(outDir, 'b/index.html')).mtimeMs
 
     renders.length = 0
-    expect(await writeSite(outDir, site('a1', '<p>a</p>\n'), { manifestFile })).toEqual({ written: 0, unchanged: 2, removed: 0 })
+    expect(await writeSite(outDir, site('a1', '<p>a</p>\n'), { manifestFile })).toMatchObject({ written: 0, unchanged: 2, removed: 0 })
     expect(renders).toEqual([])
 
     await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(await writeSite(outDir, site('a2', '<p>a, edited</p>\n'), { manifestFile })).toEqual({ written: 1, unchanged: 1, removed: 0 })
+    expect(await writeSite(outDir, site('a2', '<p>a, edited</p>\n'), { manifestFile })).toMatchObject({ written: 1, unchanged: 1, removed: 0 })
     expect(renders).toEqual(['a2'])
     expect(await readFile(path.join(outDir, 'a/index.html'), 'utf8')).toBe('<p>a, edited</p>\n')
     expect(statSync(path.join(outDir, 'b/index.html')).mtimeMs).toBe(mtimeOfB)
@@ -298,7 +298,7 @@ describe('deferred files', () => {
 
     // A new key with the same bytes writes nothing, but is remembered: the next build renders nothing.
     renders.length = 0
-    expect(await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })).toEqual({ written: 0, unchanged: 2, removed: 0 })
+    expect(await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })).toMatchObject({ written: 0, unchanged: 2, removed: 0 })
     expect(renders).toEqual(['a3'])
     renders.length = 0
     await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })
@@ -319,7 +319,7 @@ describe('deferred files', () => {
     await rm(path.join(outDir, 'papers/x/index.html'))
     await writeFile(path.join(outDir, 'papers.json'), 'edited by hand, and longer')
     renders.length = 0
-    expect(await writeSite(outDir, files(), { manifestFile })).toEqual({ written: 2, unchanged: 1, removed: 0 })
+    expect(await writeSite(outDir, files(), { manifestFile })).toMatchObject({ written: 2, unchanged: 1, removed: 0 })
     expect(renders).toEqual(['x'])
     expect(await readFile(path.join(outDir, 'papers/x/index.html'), 'utf8')).toBe('<p>x</p>\n')
     expect(await readFile(path.join(outDir, 'papers.json'), 'utf8')).toBe('{"papers":[]}\n')

@@ -42,6 +42,8 @@ function spawnRun(file: string, args: readonly string[], env: Record<string, str
   const base: NodeJS.ProcessEnv = { ...process.env }
   delete base.NO_COLOR
   delete base.FORCE_COLOR
+  // CI turns on plain progress lines on stderr (tested in test/progress.test.ts).
+  delete base.CI
   return new Promise((resolve) => {
     execFile(file, args, { cwd: ROOT, env: { ...base, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
@@ -153,7 +155,7 @@ beforeAll(async () => {
           // Also the Danish half of the locale comparison. The locale goes through env(1): set
           // on `script`, the shell warns that the system lacks it (Node's ICU has it anyway).
           terminalNoColour: () =>
-            inTerminal(['/usr/bin/env', `LANG=${DA.LANG}`, `LC_ALL=${DA.LC_ALL}`, TSX, 'src/cli.ts', 'build', '--content', small, '--out', out('terminalNoColour')], {
+            inTerminal(['/usr/bin/env', `LANG=${DA.LANG}`, `LC_ALL=${DA.LC_ALL}`, TSX, 'src/cli.ts', 'build', '--content', small, '--out', out('terminalNoColour'), '--no-progress'], {
               NO_COLOR: '1',
             }),
           // Shows that the pseudo-terminal really is one, so "no colour" above is not vacuous.

@@ -43,6 +43,9 @@ export interface WriteReport {
   readonly unchanged: number
   /** Files of the previous build that are gone. */
   readonly removed: number
+  /** Deferred files made (their key was new), and the time that took, in milliseconds. */
+  readonly rendered: number
+  readonly renderMilliseconds: number
 }
 
 /** Options of {@link writeSite}. */
@@ -63,14 +66,13 @@ export function fileContents(contents: SiteFileContents): string | Uint8Array | 
   return isDeferred(contents) ? contents.render() : contents
 }
 
-/** One file of the site, checked and hashed, ready to write. */
+/** One file of the site, checked and (unless it must be made first) hashed. */
 interface PlannedFile {
   readonly relative: string
   readonly segments: readonly string[]
-  /** Still deferred only when the previous build wrote the same key here. */
   readonly contents: SiteFileContents
-  readonly hash: string
-  readonly size: number
+  /** Null for a deferred file whose key is new: made, hashed and written in one go, then dropped. */
+  readonly identity: { readonly hash: string; readonly size: number } | null
   readonly key: string | null
 }
 
@@ -80,8 +82,9 @@ export interface OutputPlan {
   readonly manifestFile: string | null
   readonly files: readonly PlannedFile[]
   readonly previous: Manifest | null
-  /** Deferred files whose contents had to be made (new or changed key). */
-  readonly rendered: number
+  /** Deferred files that must be made (their key is new). */
+  readonly toRender: number
+  readonly onRendered: (done: number, total: number) => void
 }
 
 /** Hash, size and key (for deferred files) of every file the previous build wrote. */
@@ -93,46 +96,54 @@ interface Manifest {
 const MANIFEST_VERSION = 2
 
 /**
- * Check every path, make the deferred files whose key changed, and hash
- * everything. Nothing is written yet; a bad path throws here, before any write.
+ * Check every path and hash every file given with its contents; deferred files
+ * keep the hash recorded with their key, or are marked to be made. Nothing is
+ * written yet; a bad path throws here, before any write.
  */
 export async function planOutput(outDir: string, files: SiteFiles, options: WriteOptions = {}): Promise<OutputPlan> {
   const manifestFile = options.manifestFile ?? null
   const previous = manifestFile ? await readManifest(manifestFile) : null
   const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const planned: PlannedFile[] = []
-  let rendered = 0
-  const toRender = options.onRendered ? sorted.filter(([relative, given]) => isDeferred(given) && previous?.files[relative]?.[2] !== given.key).length : 0
-  options.onRendered?.(0, toRender)
-  for (const [relative, given] of sorted) {
+  let toRender = 0
+  for (const [relative, contents] of sorted) {
     const segments = safeSegments(relative)
-    if (!isDeferred(given)) {
-      planned.push({ relative, segments, contents: given, key: null, ...(await contentIdentity(given)) })
+    if (!isDeferred(contents)) {
+      planned.push({ relative, segments, contents, key: null, identity: await contentIdentity(contents) })
       continue
     }
     const before = previous?.files[relative]
-    if (before && before[2] === given.key) {
-      planned.push({ relative, segments, contents: given, hash: before[0], size: before[1], key: given.key })
-      continue
-    }
-    const contents = given.render()
-    rendered++
-    options.onRendered?.(rendered, toRender)
-    planned.push({ relative, segments, contents, key: given.key, ...(await contentIdentity(contents)) })
+    const known = before && before[2] === contents.key
+    if (!known) toRender++
+    planned.push({ relative, segments, contents, key: contents.key, identity: known ? { hash: before[0], size: before[1] } : null })
   }
-  return { outDir, manifestFile, files: planned, previous, rendered }
+  return { outDir, manifestFile, files: planned, previous, toRender, onRendered: options.onRendered ?? (() => {}) }
 }
 
-/** Write a planned site: only what changed when the previous build is on disk, else the whole site at once. */
+/**
+ * Write a planned site: only what changed when the previous build is on disk,
+ * else the whole site at once. Deferred files are made here, one at a time, and
+ * dropped once written, so the site is never all in memory.
+ */
 export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
-  const report = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous) : await replaceWhole(plan)
-  // A new key is news even when the bytes did not change: record it, or the next build renders the file again.
-  if (plan.manifestFile && (report.written > 0 || report.removed > 0 || plan.rendered > 0 || !plan.previous)) {
-    const files: Record<string, readonly [string, number, string | null]> = {}
-    for (const file of plan.files) files[file.relative] = [file.hash, file.size, file.key]
-    await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files })
+  const manifest: Record<string, readonly [string, number, string | null]> = {}
+  const rendering = { count: 0, milliseconds: 0 }
+  plan.onRendered(0, plan.toRender)
+  /** The file's contents and identity, making a deferred file if need be. */
+  const materialize = async (file: PlannedFile): Promise<{ contents: string | Uint8Array | { readonly copyFrom: string }; hash: string; size: number }> => {
+    if (!isDeferred(file.contents)) return { contents: file.contents, ...file.identity! }
+    const started = performance.now()
+    const contents = file.contents.render()
+    rendering.milliseconds += performance.now() - started
+    if (file.identity === null) plan.onRendered(++rendering.count, plan.toRender)
+    return { contents, ...(await contentIdentity(contents)) }
   }
-  return report
+  const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
+  // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
+  if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || plan.toRender > 0 || !plan.previous)) {
+    await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files: manifest })
+  }
+  return { ...counts, rendered: rendering.count, renderMilliseconds: rendering.milliseconds }
 }
 
 /** Write `files` to `outDir`: {@link planOutput}, then {@link writeOutput}. */
@@ -140,34 +151,44 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
   return writeOutput(await planOutput(outDir, files, options))
 }
 
-/** Write only changed files, each atomically; delete files no longer produced. */
-async function updateInPlace(plan: OutputPlan, previous: Manifest): Promise<WriteReport> {
-  const { outDir } = plan
-  const changed: PlannedFile[] = []
-  for (const file of plan.files) {
-    const before = previous.files[file.relative]
-    // A file someone deleted or edited in the output folder is written again.
-    if (!before || before[0] !== file.hash || sizeOnDisk(path.join(outDir, ...file.segments)) !== file.size) changed.push(file)
-  }
-  const current = new Set(plan.files.map((file) => file.relative))
-  const gone = Object.keys(previous.files).filter((relative) => !current.has(relative))
-  if (changed.length === 0 && gone.length === 0) return { written: 0, unchanged: plan.files.length, removed: 0 }
+type Materialize = (file: PlannedFile) => Promise<{ contents: string | Uint8Array | { readonly copyFrom: string }; hash: string; size: number }>
+type Counts = Pick<WriteReport, 'written' | 'unchanged' | 'removed'>
 
+/** Write only changed files, each atomically; delete files no longer produced. */
+async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: Materialize, manifest: Record<string, readonly [string, number, string | null]>): Promise<Counts> {
+  const { outDir } = plan
   const scratch = path.join(path.dirname(outDir), `.${path.basename(outDir)}.staging-${process.pid}`)
-  await rm(scratch, { recursive: true, force: true })
-  await mkdir(scratch, { recursive: true })
+  let scratchReady: Promise<unknown> | null = null
+  const folders = new Map<string, Promise<unknown>>()
+  let written = 0
+  let counter = 0
   try {
-    const folders = new Set(changed.map(({ segments }) => path.join(outDir, ...segments.slice(0, -1))))
-    for (const folder of [...folders].sort()) await mkdir(folder, { recursive: true })
-    let counter = 0
-    await forEachLimited(changed, WRITE_CONCURRENCY, async (file) => {
+    await forEachLimited(plan.files, WRITE_CONCURRENCY, async (file) => {
+      const before = previous.files[file.relative]
+      const target = path.join(outDir, ...file.segments)
+      // A file someone deleted or edited in the output folder is written again.
+      const intact = (identity: { hash: string; size: number }) => before !== undefined && before[0] === identity.hash && sizeOnDisk(target) === identity.size
+      if (file.identity && intact(file.identity)) {
+        manifest[file.relative] = [file.identity.hash, file.identity.size, file.key]
+        return
+      }
+      const made = await materialize(file)
+      manifest[file.relative] = [made.hash, made.size, file.key]
+      if (intact(made)) return
+      scratchReady ??= rm(scratch, { recursive: true, force: true }).then(() => mkdir(scratch, { recursive: true }))
+      await scratchReady
+      const folder = path.dirname(target)
+      if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }))
+      await folders.get(folder)
       const temporary = path.join(scratch, String(counter++))
-      await writeContents(temporary, file.contents)
-      await rename(temporary, path.join(outDir, ...file.segments))
+      await writeContents(temporary, made.contents)
+      await rename(temporary, target)
+      written++
     })
   } finally {
-    await rm(scratch, { recursive: true, force: true })
+    if (scratchReady) await rm(scratch, { recursive: true, force: true })
   }
+  const gone = Object.keys(previous.files).filter((relative) => !(relative in manifest))
   const emptied = new Set<string>()
   for (const relative of gone) {
     const segments = relative.split('/')
@@ -178,11 +199,11 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest): Promise<Writ
   for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1))) {
     await rmdir(path.join(outDir, ...folder.split('/'))).catch(() => {})
   }
-  return { written: changed.length, unchanged: plan.files.length - changed.length, removed: gone.length }
+  return { written, unchanged: plan.files.length - written, removed: gone.length }
 }
 
 /** Write the whole site to a staging folder, then swap it in for the previous one. */
-async function replaceWhole(plan: OutputPlan): Promise<WriteReport> {
+async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest: Record<string, readonly [string, number, string | null]>): Promise<Counts> {
   const { outDir } = plan
   const parent = path.dirname(outDir)
   const base = path.basename(outDir)
@@ -194,7 +215,11 @@ async function replaceWhole(plan: OutputPlan): Promise<WriteReport> {
     // Every folder once, parents first; then the files, many at a time.
     const folders = [...new Set(plan.files.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
     for (const folder of folders) await mkdir(folder, { recursive: true })
-    await forEachLimited(plan.files, WRITE_CONCURRENCY, (file) => writeContents(path.join(staging, ...file.segments), file.contents))
+    await forEachLimited(plan.files, WRITE_CONCURRENCY, async (file) => {
+      const made = await materialize(file)
+      manifest[file.relative] = [made.hash, made.size, file.key]
+      await writeContents(path.join(staging, ...file.segments), made.contents)
+    })
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
     throw error
@@ -219,13 +244,11 @@ async function replaceWhole(plan: OutputPlan): Promise<WriteReport> {
     throw error
   }
   if (hadPrevious) await rm(retired, { recursive: true, force: true })
-  const current = new Set(plan.files.map((file) => file.relative))
-  const removed = plan.previous ? Object.keys(plan.previous.files).filter((relative) => !current.has(relative)).length : 0
+  const removed = plan.previous ? Object.keys(plan.previous.files).filter((relative) => !(relative in manifest)).length : 0
   return { written: plan.files.length, unchanged: 0, removed }
 }
 
-async function writeContents(target: string, contents: SiteFileContents): Promise<void> {
-  if (isDeferred(contents)) contents = contents.render()
+async function writeContents(target: string, contents: string | Uint8Array | { readonly copyFrom: string }): Promise<void> {
   if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
   else await cp(contents.copyFrom, target)
 }

@@ -167,7 +167,8 @@ export async function buildSearchCached(input: SearchInput, cache: SearchCache |
     files: [...output.files].map(([file, contents]) => (typeof contents === 'string' ? [file, contents, 'utf8'] as const : [file, Buffer.from(contents).toString('base64'), 'base64'] as const)),
   })
   cache.set(SLOTS.terms, { slot: 'terms', code: searchCode(), documents: [...used] })
-  return output
+  // Keyed like reused files, so the next build recognises them without reading the cache.
+  return { ...output, files: new Map([...output.files].map(([name, contents]) => [name, { key: `${key}\0${name}`, render: () => contents }])) }
 }
 
 /**

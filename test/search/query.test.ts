@@ -12,6 +12,7 @@ import { resolveConfig } from '../../src/config.ts'
 import { renderSummaries } from '../../src/render/index.ts'
 import { primaryDocuments, textDocuments } from '../../src/search/index.ts'
 import { openSearchFile, PRIMARY_INDEX_OPTIONS, processTerm, SEARCH_FORMAT, shardKey, TEXT_INDEX_OPTIONS, tokenize, type SearchBase, type SearchFragment } from '../../src/search/options.ts'
+import { fileContents } from '../../src/output/write-site.ts'
 import { arxivIdInQuery, queryTerms, SearchEngine } from '../../src/search/query.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -19,7 +20,7 @@ const result = await build(resolveConfig({}, ROOT), { write: false })
 const read = async (file: string): Promise<unknown> => {
   const contents = result.site.get(file)
   if (contents === undefined) throw new Error(`no search file ${file}`)
-  return JSON.parse(String(contents))
+  return JSON.parse(String(fileContents(contents)))
 }
 const baseFile = [...result.site.keys()].find((key) => /^search\/base\.[0-9a-f]{12}\.json$/.test(key))!
 const base = openSearchFile<SearchBase>(await read(baseFile), 'base')
