@@ -14,7 +14,8 @@ import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog, type TagCache } from './catalog/index.ts'
 import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
-import { ingestSource, type IngestedSource } from './ingest/index.ts'
+import type { IngestedSource } from './ingest/index.ts'
+import { ingestSourceCached, type CachedIngest, type IngestCache } from './ingest/ingest-cache.ts'
 import { readContentFolder } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
@@ -72,6 +73,7 @@ export interface BuildOptions {
 
 /** Caches a build may use; absent ones are not used. */
 export interface BuildCaches {
+  readonly ingest?: IngestCache | null
   readonly summaries?: SummaryCache | null
   readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void } | null
 }
@@ -100,7 +102,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   onProgress({ stage: 'ingest', done: 0, total: 0, unit: 'files' })
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
   const { inputs, unreadable } = await readContentFolder(config.contentDir)
-  const sources = inputs.map((input) => ingestSource(input))
+  const sources = inputs.map((input) => ingestSourceCached(input, caches.ingest ?? null))
   const files: VFile[] = sources.map((source) => source.file)
   for (const problem of unreadable) {
     const file = new VFile({ path: problem.path })
@@ -131,8 +133,9 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const summaryCache = config.cacheDir ? openDiskCache<RenderedSummary>(config.cacheDir, 'summaries') : null
   const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
+  const ingestCache = config.cacheDir ? openDiskCache<CachedIngest>(config.cacheDir, 'ingest') : null
   const onProgress = options.onProgress ?? (() => {})
-  const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache }, onProgress)
+  const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache }, onProgress)
   const { files, sources, taxonomy, papers, rendered } = analysis
   const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
@@ -168,6 +171,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     // Cache new renders only once the build succeeded.
     summaryCache?.flush()
     tagCache?.flush()
+    ingestCache?.flush()
     searchCache?.flush()
   }
   timings.output = performance.now() - started - (output?.renderMilliseconds ?? 0)

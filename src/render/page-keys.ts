@@ -11,23 +11,10 @@
  *   of their Markdown and the renderer, both covered).
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { buildCodeFingerprint } from '../code-fingerprint.ts'
 import type { PaperView } from './view-model.ts'
-
-let codeFingerprint: string | null = null
-
-/** A hash of the build's source files and the lock file, computed once per process. */
-export function buildCodeFingerprint(): string {
-  if (codeFingerprint !== null) return codeFingerprint
-  const hash = createHash('sha256')
-  const sourceRoot = path.resolve(import.meta.dirname, '..')
-  for (const file of listFiles(sourceRoot)) hash.update(file).update('\0').update(readFileSync(path.join(sourceRoot, file)))
-  const lockFile = path.resolve(sourceRoot, '../package-lock.json')
-  if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
-  codeFingerprint = hash.digest('hex')
-  return codeFingerprint
-}
 
 /** Keys for the pages and per-paper files of one build. */
 export class PageKeys {

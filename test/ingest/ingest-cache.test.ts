@@ -1,0 +1,44 @@
+/**
+ * A content file restored from the ingest cache must be exactly the fresh parse:
+ * the same records, text and messages (rule, reason, place, hint, severity).
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { VFile } from 'vfile'
+import { ingestSource } from '../../src/ingest/index.ts'
+import { ingestSourceCached, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
+
+const CONTENT = path.resolve(import.meta.dirname, '../../content')
+
+const messagesOf = (file: VFile) => file.messages.map((message) => ({ ruleId: message.ruleId, reason: message.reason, line: message.line, column: message.column, note: message.note, fatal: message.fatal, source: message.source }))
+
+describe('the ingest cache', () => {
+  it('restores every seed file exactly as a fresh parse gives it, without parsing again', () => {
+    const entries = new Map<string, CachedIngest>()
+    let sets = 0
+    const cache = { get: (key: string) => (entries.has(key) ? JSON.parse(JSON.stringify(entries.get(key))) as CachedIngest : undefined), set: (key: string, value: CachedIngest) => void (sets++, entries.set(key, value)) }
+    const inputs = readdirSync(CONTENT).filter((name) => !name.endsWith('.yaml')).map((name) => ({ path: name, bytes: readFileSync(path.join(CONTENT, name)) }))
+    let messages = 0
+    for (const input of inputs) {
+      const fresh = ingestSource(input)
+      const first = ingestSourceCached(input, cache)
+      const restored = ingestSourceCached(input, cache)
+      for (const candidate of [first, restored]) {
+        expect(candidate.settings).toEqual(fresh.settings)
+        expect(candidate.format).toBe(fresh.format)
+        expect(candidate.reviews).toEqual(fresh.reviews)
+        expect(candidate.file.value).toBe(fresh.file.value)
+        expect(messagesOf(candidate.file)).toEqual(messagesOf(fresh.file))
+      }
+      messages += fresh.file.messages.length
+    }
+    expect(messages).toBeGreaterThan(5)
+    expect(sets).toBe(inputs.length)
+
+    // Other bytes under the same name are parsed again.
+    const changed = { path: inputs[0]!.path, bytes: Buffer.concat([inputs[0]!.bytes, Buffer.from('\n')]) }
+    ingestSourceCached(changed, cache)
+    expect(sets).toBe(inputs.length + 1)
+  })
+})
