@@ -134,7 +134,7 @@ function timed(command: string, args: readonly string[], cwd: string = root): Ti
 
 /** Run the CLI build once, as a user would. */
 function cliBuild(content: string, out: string): Timed {
-  return timed(process.execPath, [tsxCli, 'src/cli.ts', 'build', '--quiet', '--content', content, '--out', out])
+  return timed(process.execPath, [path.join(root, 'bin', 'digest.mjs'), 'build', '--quiet', '--content', content, '--out', out])
 }
 
 /** One in-process `build()` in a fresh child process; returns its stage timings. */
@@ -592,7 +592,7 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
     '## Method',
     '',
     '- Corpora: `scripts/gen-corpus.ts --reviews N` (seed 1) in `.tmp/bench/corpus-N`, reused while their marker says N reviews. Each run builds a copy of the corpus.',
-    '- Cold: the output folder and any `.cache/` removed, then `node node_modules/tsx/dist/cli.mjs src/cli.ts build --quiet --content … --out …` under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again.',
+    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again.',
     `- Edited file: ${editNotes.join('; ')}.`,
     '- Peak RSS: the largest of the cold, warm and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
     '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder with no `.cache/` (so cold); `render` is the review summaries, `pages` the templates.',

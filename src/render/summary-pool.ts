@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { buildSync } from 'esbuild'
 import Tinypool from 'tinypool'
-import { createSummaryRenderer, type RenderedSummary } from './markdown.ts'
+import type { RenderedSummary } from './markdown.ts'
 import { rendererFingerprint } from './summary-cache.ts'
 
 /** Fewer summaries than this are rendered on the main thread. */
@@ -25,7 +25,10 @@ const BATCH_SIZE = 40
  */
 export async function renderMany(markdowns: readonly string[], onRendered: (done: number) => void = () => {}): Promise<RenderedSummary[]> {
   const threads = availableParallelism()
+  if (markdowns.length === 0) return []
   if (markdowns.length < PARALLEL_FROM || threads < 2) {
+    // Loaded only when something must be rendered: the unified/KaTeX stack takes about half a second to load.
+    const { createSummaryRenderer } = await import('./markdown.ts')
     const render = createSummaryRenderer()
     return markdowns.map((markdown, index) => {
       const rendered = render(markdown)
