@@ -16,10 +16,10 @@ const { values } = parseArgs({ options: { content: { type: 'string', default: 'c
 if (!existsSync('/usr/bin/time')) throw new Error('needs GNU time at /usr/bin/time (apt-get install time)')
 const runs = Number(values.runs)
 const out = mkdtempSync(path.join(tmpdir(), 'digest-measure-'))
-const tsx = path.resolve('node_modules/tsx/dist/cli.mjs')
+const digest = path.resolve('bin/digest.mjs')
 const results: Array<{ seconds: number; rssMiB: number }> = []
 for (let run = 0; run < runs; run++) {
-  const child = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, tsx, 'src/cli.ts', 'build', '--quiet', '--content', values.content!, '--out', out, ...(values.cold ? ['--no-cache'] : [])], {
+  const child = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, digest, 'build', '--quiet', '--content', values.content!, '--out', out, ...(values.cold ? ['--no-cache'] : [])], {
     encoding: 'utf8',
     stdio: ['ignore', 'ignore', 'pipe'],
   })
