@@ -23,7 +23,7 @@ import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
-import { NO_SUMMARY_CACHE, type SummaryCache } from './render/summary-cache.ts'
+import { NO_SUMMARY_CACHE, type CachedSummary, type SummaryCache } from './render/summary-cache.ts'
 
 /** Wall time of each stage, in milliseconds. */
 export interface StageTimings {
@@ -131,7 +131,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
-  const summaryCache = config.cacheDir ? openDiskCache<RenderedSummary>(config.cacheDir, 'summaries') : null
+  const summaryCache = config.cacheDir ? openDiskCache<CachedSummary>(config.cacheDir, 'summaries') : null
   const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
   const ingestCache = config.cacheDir ? openDiskCache<CachedIngest>(config.cacheDir, 'ingest') : null
   const onProgress = options.onProgress ?? (() => {})

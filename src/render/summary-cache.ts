@@ -10,10 +10,24 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import type { RenderedSummary } from './markdown.ts'
 
+/** A rendered summary as the cache stores it: the feed HTML only when it differs from the page HTML (math). */
+export type CachedSummary = Omit<RenderedSummary, 'feedHtml'> & { readonly feedHtml?: string }
+
 /** Where rendered summaries are looked up and stored. */
 export interface SummaryCache {
-  get(key: string): RenderedSummary | undefined
-  set(key: string, value: RenderedSummary): void
+  get(key: string): CachedSummary | undefined
+  set(key: string, value: CachedSummary): void
+}
+
+/** The cache entry of a summary: without math, its feed HTML is its page HTML and is not stored twice. */
+export function toCachedSummary(summary: RenderedSummary): CachedSummary {
+  const { feedHtml, ...rest } = summary
+  return feedHtml === summary.html ? rest : summary
+}
+
+/** A summary from its cache entry. */
+export function fromCachedSummary(entry: CachedSummary): RenderedSummary {
+  return { ...entry, feedHtml: entry.feedHtml ?? entry.html }
 }
 
 /** A cache that remembers nothing (for `--no-cache` and tests). */

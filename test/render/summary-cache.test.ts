@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build.ts'
 import { resolveConfig } from '../../src/config.ts'
 import { openDiskCache } from '../../src/output/disk-cache.ts'
-import { rendererFingerprint, summaryCacheKey } from '../../src/render/summary-cache.ts'
+import { fromCachedSummary, rendererFingerprint, summaryCacheKey, toCachedSummary } from '../../src/render/summary-cache.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const work = mkdtempSync(path.join(tmpdir(), 'digest-cache-'))
@@ -69,5 +69,15 @@ describe('the summary render cache', () => {
     expect(rendererFingerprint()).toMatch(/^[0-9a-f]{16}$/)
     expect(summaryCacheKey('same text')).toBe(summaryCacheKey('same text'))
     expect(summaryCacheKey('same text')).not.toBe(summaryCacheKey('same text!'))
+  })
+})
+
+describe('cache entries', () => {
+  it('store the feed HTML only when it differs from the page HTML, and restore it either way', () => {
+    const plain = { html: '<p>x</p>', feedHtml: '<p>x</p>', text: 'x', hasMath: false, problems: [] }
+    const math = { html: '<p><span class="katex">…</span></p>', feedHtml: '<p><math></math></p>', text: 'x', hasMath: true, problems: [] }
+    expect('feedHtml' in toCachedSummary(plain)).toBe(false)
+    expect(fromCachedSummary(JSON.parse(JSON.stringify(toCachedSummary(plain))))).toEqual(plain)
+    expect(fromCachedSummary(JSON.parse(JSON.stringify(toCachedSummary(math))))).toEqual(math)
   })
 })
