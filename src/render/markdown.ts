@@ -43,14 +43,17 @@ export interface RenderedSummary {
 /**
  * Could GFM change how `markdown` parses? Every GFM construct needs one of these:
  * a table or strikethrough character, an email `@`, a task box `[ ]`/`[x]`, a
- * footnote `[^`, or a literal link (`www.`, `http(s)://`, `mailto:`, `xmpp:`).
+ * footnote `[^`, or a literal link (`www`, `http`, `mailto`, `xmpp`, however escaped);
+ * or a character reference, which may stand for any of them.
  * Most reviews have none, and parsing without GFM is about twice as fast.
  */
 export function needsGfm(markdown: string): boolean {
   return GFM_TRIGGER.test(markdown)
 }
 
-const GFM_TRIGGER = /[|~@]|\[[\sxX^]|www\.|https?:|mailto:|xmpp:/i
+// Deliberately loose: `www\.` (an escaped dot) still makes a GFM link, so any `www` counts, and a
+// character reference (`a&#64;b.org`) can stand for any of these characters, so any `&name;`/`&#…;` counts.
+const GFM_TRIGGER = /[|~@]|\[[\sxX^]|www|http|mailto|xmpp|&[#a-z]/i
 
 /** Build a reusable renderer for summaries (one unified processor for all of them). */
 export function createSummaryRenderer(): (markdown: string) => RenderedSummary {
