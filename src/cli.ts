@@ -78,11 +78,17 @@ function report(result: { files: readonly VFile[]; sources: readonly IngestedSou
   return failed ? 1 : 0
 }
 
+/** Build, showing progress on stderr unless `--quiet` or `--no-progress`. */
+async function buildShowingProgress(config: ResolvedConfig, flags: SiteFlags): Promise<Awaited<ReturnType<typeof build>>> {
+  if (flags.quiet || flags.progress === false) return build(config)
+  const progress = createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
+  return build(config, { onProgress: (step) => progress.update(step) }).finally(() => progress.finish())
+}
+
 async function runBuild(flags: SiteFlags): Promise<number> {
   const config = await configFrom(flags)
   const started = performance.now()
-  const progress = flags.quiet || flags.progress === false ? null : createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
-  const result = await build(config, { onProgress: progress ? (step) => progress.update(step) : undefined }).finally(() => progress?.finish())
+  const result = await buildShowingProgress(config, flags)
   const code = report(result, flags, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
   if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
   return code
@@ -107,9 +113,8 @@ async function runDev(flags: DevFlags): Promise<number> {
   const config = await configFrom(flags)
   const rebuild = async (): Promise<string | null> => {
     const started = performance.now()
-    const progress = flags.quiet || flags.progress === false ? null : createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
     try {
-      const result = await build(config, { onProgress: progress ? (step) => progress.update(step) : undefined }).finally(() => progress?.finish())
+      const result = await buildShowingProgress(config, flags)
       report(result, { ...flags, strict: false }, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
       if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
       return null

@@ -1,27 +1,44 @@
 /**
- * A fingerprint of the build's own code: every source file below `src/` and the
- * lock file (the versions of every package). Caches whose entries depend on how
- * the code behaves (parsed content, page keys) include it, so any change to the
- * code or to an installed package invalidates them.
+ * Fingerprints of code and templates for build caches: a cache entry that
+ * depends on how some files behave is keyed by a hash of those files and of the
+ * lock file (the versions of every installed package), so a change to either
+ * invalidates it.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
-let fingerprint: string | null = null
+/** The repository's lock file. */
+const LOCK_FILE = path.resolve(import.meta.dirname, '../package-lock.json')
 
-/** The fingerprint, computed once per process. */
+/** Every file below `folder`, relative to it, sorted; none when the folder is missing. */
+export function filesBelow(folder: string): string[] {
+  try {
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+      .sort()
+  } catch {
+    return []
+  }
+}
+
+/** Add each of `files` (relative to `folder`; default: every file below it), name and contents, to `hash`. */
+export function hashFiles(hash: Hash, folder: string, files: readonly string[] = filesBelow(folder)): Hash {
+  for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(folder, file)))
+  return hash
+}
+
+/** Add the lock file, when there is one, to `hash`. */
+export function hashLockFile(hash: Hash): Hash {
+  if (existsSync(LOCK_FILE)) hash.update(readFileSync(LOCK_FILE))
+  return hash
+}
+
+let codeFingerprint: string | null = null
+
+/** A hash of every source file below `src/` and the lock file, computed once per process. */
 export function buildCodeFingerprint(): string {
-  if (fingerprint !== null) return fingerprint
-  const hash = createHash('sha256')
-  const sourceRoot = import.meta.dirname
-  const files = readdirSync(sourceRoot, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(sourceRoot, path.join(entry.parentPath, entry.name)))
-    .sort()
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(path.join(sourceRoot, file)))
-  const lockFile = path.resolve(sourceRoot, '../package-lock.json')
-  if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
-  fingerprint = hash.digest('hex')
-  return fingerprint
+  codeFingerprint ??= hashLockFile(hashFiles(createHash('sha256'), import.meta.dirname)).digest('hex')
+  return codeFingerprint
 }

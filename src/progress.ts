@@ -49,11 +49,11 @@ export function describeProgress(progress: BuildProgress): string {
 /** Create a reporter writing to `target` in `mode`; `now` is injectable for tests. */
 export function createProgressReporter(target: ProgressTarget, mode: ProgressMode, now: () => number = () => performance.now()): ProgressReporter {
   let lastDrawn = -Infinity
-  let lineShown = false
   const startedAt = now()
   if (mode === 'off') return { update() {}, finish() {} }
   if (mode === 'live') {
     let stage: string | null = null
+    let lineShown = false
     return {
       update(progress) {
         if (now() - startedAt < QUIET_FOR_MS.live) return

@@ -11,9 +11,7 @@
  *   of their Markdown and the renderer, both covered).
  */
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { buildCodeFingerprint } from '../code-fingerprint.ts'
+import { buildCodeFingerprint, hashFiles } from '../code-fingerprint.ts'
 import type { PaperView } from './view-model.ts'
 
 /** Keys for the pages and per-paper files of one build. */
@@ -26,9 +24,7 @@ export class PageKeys {
    * @param siteData template data shared by all pages (and anything else that shapes every page)
    */
   constructor(templatesDir: string, siteData: unknown, views: readonly PaperView[]) {
-    const hash = createHash('sha256').update(buildCodeFingerprint())
-    for (const file of listFiles(templatesDir)) hash.update(file).update('\0').update(readFileSync(path.join(templatesDir, file)))
-    this.#site = hash.update(JSON.stringify(siteData)).digest('hex')
+    this.#site = hashFiles(createHash('sha256').update(buildCodeFingerprint()), templatesDir).update(JSON.stringify(siteData)).digest('hex')
     for (const view of views) {
       const digest = createHash('sha1').update(JSON.stringify(view.paper)).digest('hex')
       this.#digests.set(view, digest)
@@ -36,25 +32,9 @@ export class PageKeys {
     }
   }
 
-  /** The digest of a paper view: changes with anything in the paper record. */
-  paper(view: PaperView): string {
-    return this.#digests.get(view)!
-  }
-
   /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
   of(...parts: unknown[]): string {
     const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (this.#digests.get(value) ?? value) : value)
     return createHash('sha1').update(this.#site).update(JSON.stringify(parts, replacer)).digest('hex')
-  }
-}
-
-function listFiles(directory: string): string[] {
-  try {
-    return readdirSync(directory, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => path.relative(directory, path.join(entry.parentPath, entry.name)))
-      .sort()
-  } catch {
-    return []
   }
 }

@@ -6,8 +6,8 @@
  * output stage's business (`src/output/disk-cache.ts`); render only asks.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import path from 'node:path'
+import { readdirSync } from 'node:fs'
+import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { RenderedSummary } from './markdown.ts'
 
 /** A rendered summary as the cache stores it: the feed HTML only when it differs from the page HTML (math). */
@@ -42,14 +42,9 @@ let fingerprint: string | null = null
  */
 export function rendererFingerprint(): string {
   if (fingerprint !== null) return fingerprint
-  const hash = createHash('sha256')
   const here = import.meta.dirname
-  for (const file of readdirSync(here).filter((name) => /^(?:markdown|sanitize-schema|plain-text|remark-.*|rehype-.*)\.ts$/.test(name)).sort()) {
-    hash.update(file).update('\0').update(readFileSync(path.join(here, file)))
-  }
-  const lockFile = path.resolve(here, '../../package-lock.json')
-  if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
-  fingerprint = hash.digest('hex').slice(0, 16)
+  const sources = readdirSync(here).filter((name) => /^(?:markdown|sanitize-schema|plain-text|remark-.*|rehype-.*)\.ts$/.test(name)).sort()
+  fingerprint = hashLockFile(hashFiles(createHash('sha256'), here, sources)).digest('hex').slice(0, 16)
   return fingerprint
 }
 

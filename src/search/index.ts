@@ -6,10 +6,10 @@
  * content-hashed names, so they can be cached forever.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { build as esbuild } from 'esbuild'
 import type { Topic } from '../catalog/topics.ts'
+import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { Paper, Review } from '../model.ts'
 import type { DeferredFile } from '../output/write-site.ts'
 import { compareStrings } from '../ordering.ts'
@@ -114,16 +114,11 @@ const SLOTS = { output: '00'.padEnd(64, '0'), files: '00'.padEnd(63, '0') + '1',
 
 /** A hash of the search code (options, index builder, client) and the installed packages. */
 function searchCode(): string {
-  searchSources ??= (() => {
-    const hash = createHash('sha256')
-    const here = import.meta.dirname
-    for (const file of ['options.ts', 'index.ts', 'term-index.ts', 'query.ts', 'client/search-page.ts']) hash.update(readFileSync(path.join(here, file)))
-    const lockFile = path.resolve(here, '../../package-lock.json')
-    if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
-    return hash.digest('hex')
-  })()
+  searchSources ??= hashLockFile(hashFiles(createHash('sha256'), import.meta.dirname, SEARCH_SOURCES)).digest('hex')
   return searchSources
 }
+
+const SEARCH_SOURCES = ['options.ts', 'index.ts', 'term-index.ts', 'query.ts', 'client/search-page.ts']
 
 /**
  * Build the search files, or reuse the previous build's when nothing they are made
@@ -158,7 +153,7 @@ export async function buildSearchCached(input: SearchInput, cache: SearchCache |
   }
   const previous = cache.get(SLOTS.terms)
   const known = new Map(previous?.slot === 'terms' && previous.code === searchCode() ? previous.documents : [])
-  const used: DocumentAnalyses = new Map()
+  const used = new Map<string, string>()
   const output = await buildSearch(input, { known, used })
   cache.set(SLOTS.output, { slot: 'output', key, names: [...output.files.keys()], assets: output.assets, stats: output.stats })
   cache.set(SLOTS.files, {
@@ -173,12 +168,15 @@ export async function buildSearchCached(input: SearchInput, cache: SearchCache |
 
 /**
  * Analyses of documents (packed, see `term-index.ts`) by a hash of the document:
- * read for reuse, and filled with every document of this build.
+ * `known` from an earlier build, read for reuse; `used` filled with every document of this build.
  */
-export type DocumentAnalyses = Map<string, string>
+export interface AnalysisReuse {
+  readonly known: ReadonlyMap<string, string>
+  readonly used: Map<string, string>
+}
 
 /** Build every search file. `analyses` lets unchanged documents skip tokenizing. */
-export async function buildSearch(input: SearchInput, analyses: { readonly known: ReadonlyMap<string, string>; readonly used: DocumentAnalyses } = { known: new Map(), used: new Map() }): Promise<BuiltSearch> {
+export async function buildSearch(input: SearchInput, analyses: AnalysisReuse = { known: new Map(), used: new Map() }): Promise<BuiltSearch> {
   const { papers } = input
   const ids = papers.map((paper) => paper.id)
   const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
@@ -279,7 +277,7 @@ function commonTerms(index: BuiltIndex): string[] {
 }
 
 /** Analyse documents, reusing the analysis of any document seen before (same index, same field values). */
-function analyzeAll(options: AnalysisOptions, kind: string, values: ReadonlyArray<readonly string[]>, analyses: { readonly known: ReadonlyMap<string, string>; readonly used: DocumentAnalyses }): AnalyzedDocument[] {
+function analyzeAll(options: AnalysisOptions, kind: string, values: ReadonlyArray<readonly string[]>, analyses: AnalysisReuse): AnalyzedDocument[] {
   return values.map((fields) => {
     const hash = createHash('sha1').update(kind).update('\0').update(fields.join('\0')).digest('base64')
     const packed = analyses.known.get(hash)

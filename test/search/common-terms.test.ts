@@ -7,6 +7,7 @@ import type { Paper } from '../../src/model.ts'
 import { buildSearch } from '../../src/search/index.ts'
 import { openSearchFile, type SearchBase } from '../../src/search/options.ts'
 import { SearchEngine } from '../../src/search/query.ts'
+import { fileContents, isDeferred, type SiteFileContents } from '../../src/output/write-site.ts'
 
 function paper(index: number, text: string): Paper {
   const review = { source: 's.md', line: index + 1, date: '2025-01-01', reviewers: ['Ada'], summary: text, title: `Paper ${index}`, headline: null, url: null, arxivId: null, arxivVersion: null, links: [], tagOverride: null }
@@ -50,11 +51,13 @@ describe('the search output cache', () => {
     const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary }
     const first = await buildSearchCached(input, cache)
     const second = await buildSearchCached(input, cache)
-    const made = (contents: unknown) => (typeof contents === 'object' && contents !== null && 'render' in contents ? (contents as { render(): string | Uint8Array }).render() : contents)
-    const bytes = (contents: unknown) => (typeof made(contents) === 'string' ? made(contents) : Buffer.from(made(contents) as Uint8Array))
+    const bytes = (contents: SiteFileContents) => {
+      const made = fileContents(contents)
+      return typeof made === 'string' ? made : Buffer.from(made as Uint8Array)
+    }
     expect([...second.files].map(([file, contents]) => [file, bytes(contents)])).toEqual([...first.files].map(([file, contents]) => [file, bytes(contents)]))
     // Reused files are deferred: read from the cache only when written.
-    expect([...second.files.values()].every((contents) => typeof contents === 'object' && 'render' in contents)).toBe(true)
+    expect([...second.files.values()].every(isDeferred)).toBe(true)
     expect(slots.size).toBe(3)
     const changed = await buildSearchCached({ ...input, papers: [...papers.slice(1), paper(9, 'A new review about diffusion.')] }, cache)
     expect(changed.assets.base).not.toBe(first.assets.base)
