@@ -354,11 +354,31 @@ describe('deferred files', () => {
     const second = await build(config)
     expect(second.output!.written).toBeGreaterThan(0)
     expect(second.output!.written).toBeLessThan(second.site.size / 2)
+    // Search files are keyed by their bytes: the edit makes only the pages it touches, not every search file.
+    expect(second.output!.rendered).toBeLessThan(second.site.size / 2)
     expect(statSync(untouched).mtimeMs).toBe(mtime)
 
     writeFileSync(path.join(templates, 'layouts/base.liquid'), `${readFileSync(path.join(templates, 'layouts/base.liquid'), 'utf8')}<!-- edited -->\n`)
     const third = await build(config)
     expect(third.output!.written).toBeGreaterThanOrEqual(htmlPages)
     expect(readFileSync(untouched, 'utf8')).toContain('<!-- edited -->')
+  })
+
+  it('rebuilds search files deleted from the output folder when nothing else changed, byte for byte', async () => {
+    const { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import('node:fs')
+    const site = path.join(work, 'search-repair')
+    const content = path.join(site, 'content')
+    mkdirSync(content, { recursive: true })
+    writeFileSync(path.join(content, 'monthly.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8'))
+    cpSync(path.join(ROOT, 'templates'), path.join(site, 'templates'), { recursive: true })
+    const config = resolveConfig({ contentDir: content, templatesDir: path.join(site, 'templates'), outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    await build(config)
+    const shard = `search/t/${readdirSync(path.join(site, 'dist/search/t'))[0]}`
+    const removed = [shard, 'search/f/0.json']
+    const before = removed.map((file) => readFileSync(path.join(site, 'dist', file), 'utf8'))
+    for (const file of removed) rmSync(path.join(site, 'dist', file))
+    const again = await build(config)
+    expect(again.output).toMatchObject({ written: 2, removed: 0 })
+    expect(removed.map((file) => readFileSync(path.join(site, 'dist', file), 'utf8'))).toEqual(before)
   })
 })

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { build as esbuild } from 'esbuild'
+import { buildSync as esbuildSync } from 'esbuild'
 import type { Topic } from '../catalog/topics.ts'
 import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { Paper, Review } from '../model.ts'
@@ -91,12 +91,14 @@ function newestDate(paper: Paper): string {
   return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
 }
 
-/** What the build cache keeps of the search stage, in three fixed slots. */
+/** What the build cache keeps of the search stage, in two fixed slots. */
 export type SearchCacheEntry =
-  /** The latest output: its key, names and sizes (small: read on every build). */
-  | { readonly slot: 'output'; readonly key: string; readonly names: readonly string[]; readonly assets: SearchAssets; readonly stats: SearchStats }
-  /** The latest output's files (JSON, binary files as base64): read only when one of them must be written again. */
-  | { readonly slot: 'files'; readonly key: string; readonly files: ReadonlyArray<readonly [string, string, 'utf8' | 'base64']> }
+  /**
+   * The latest output: its key, names, assets and sizes, and each file's content digest
+   * (small: read on every build). The files themselves are not kept: they are in the
+   * output folder, and rebuilt from the input only if one must be written again.
+   */
+  | { readonly slot: 'output'; readonly key: string; readonly files: ReadonlyArray<readonly [string, string]>; readonly assets: SearchAssets; readonly stats: SearchStats }
   /** Every document's analysis from the latest build, for the next one: read only when something changed. */
   | { readonly slot: 'terms'; readonly code: string; readonly documents: ReadonlyArray<readonly [string, string]> }
 
@@ -104,13 +106,15 @@ export type SearchCacheEntry =
 export interface SearchCache {
   get(key: string): SearchCacheEntry | undefined
   set(key: string, value: SearchCacheEntry): void
-  has(key: string): boolean
 }
 
 let searchSources: string | null = null
 
-/** The cache slots (fixed, valid cache keys): only the latest build is kept, so the cache does not grow with every edit. */
-const SLOTS = { output: '00'.padEnd(64, '0'), files: '00'.padEnd(63, '0') + '1', terms: '00'.padEnd(63, '0') + '2' } as const
+/**
+ * The cache slots (fixed, valid cache keys): only the latest build is kept, so the cache does not grow with every edit.
+ * Slot 1 held the files themselves up to cache format 2; it is no longer read or written.
+ */
+const SLOTS = { output: '00'.padEnd(63, '0') + '3', terms: '00'.padEnd(63, '0') + '2' } as const
 
 /** A hash of the search code (options, index builder, client) and the installed packages. */
 function searchCode(): string {
@@ -120,14 +124,23 @@ function searchCode(): string {
 
 const SEARCH_SOURCES = ['options.ts', 'index.ts', 'term-index.ts', 'query.ts', 'client/search-page.ts']
 
+/** A search file's key for the output stage: its name and a digest of its contents, so a file changes key only when its bytes change. */
+function fileKey(name: string, contents: string | Uint8Array): string {
+  return `search\0${name}\0${createHash('sha1').update(contents).digest('base64')}`
+}
+
 /**
  * Build the search files, or reuse the previous build's when nothing they are made
  * of changed: the papers' searchable fields and review text, the topics, and the
- * search code itself (options, index, client) with the installed packages. Reused
- * files are deferred (read from the cache only if the output stage must write
- * them); after a change, documents analysed by the previous build are not tokenized again.
+ * search code itself (options, index, client) with the installed packages.
+ *
+ * Every file is deferred and keyed by its contents, so the output stage writes only
+ * files whose bytes changed: after one edit, a handful of shards and one fragment.
+ * When nothing changed, the files are not built at all; should one be missing from the
+ * output folder, the whole search output is rebuilt (once) to make it. After a change,
+ * documents analysed by the previous build are not tokenized again.
  */
-export async function buildSearchCached(input: SearchInput, cache: SearchCache | null): Promise<SearchOutput> {
+export function buildSearchCached(input: SearchInput, cache: SearchCache | null): SearchOutput {
   if (!cache) return buildSearch(input)
   const hash = createHash('sha256').update(searchCode()).update(JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name])))
   for (const paper of input.papers) {
@@ -135,18 +148,16 @@ export async function buildSearchCached(input: SearchInput, cache: SearchCache |
   }
   const key = hash.digest('hex')
   const cached = cache.get(SLOTS.output)
-  if (cached?.slot === 'output' && cached.key === key && cache.has(SLOTS.files)) {
-    let stored: Map<string, string | Uint8Array> | null = null
+  if (cached?.slot === 'output' && cached.key === key && Array.isArray(cached.files)) {
+    let rebuilt: BuiltSearch | null = null
     const contentsOf = (name: string): string | Uint8Array => {
-      if (!stored) {
-        const entry = cache.get(SLOTS.files)
-        if (entry?.slot !== 'files' || entry.key !== key) throw new Error('research-digest: the search files in the build cache are missing or from another build; delete the cache folder (or build with --no-cache)')
-        stored = new Map(entry.files.map(([file, contents, encoding]) => [file, encoding === 'utf8' ? contents : Buffer.from(contents, 'base64')]))
-      }
-      return stored.get(name) ?? ''
+      rebuilt ??= buildSearch(input)
+      const contents = rebuilt.files.get(name)
+      if (contents === undefined) throw new Error(`research-digest: the search file ${name} recorded in the build cache was not rebuilt; delete the cache folder (or build with --no-cache)`)
+      return contents
     }
     return {
-      files: new Map(cached.names.map((name) => [name, { key: `${key}\0${name}`, render: () => contentsOf(name) }])),
+      files: new Map(cached.files.map(([name, digest]) => [name, { key: `search\0${name}\0${digest}`, render: () => contentsOf(name) }])),
       assets: cached.assets,
       stats: cached.stats,
     }
@@ -154,16 +165,17 @@ export async function buildSearchCached(input: SearchInput, cache: SearchCache |
   const previous = cache.get(SLOTS.terms)
   const known = new Map(previous?.slot === 'terms' && previous.code === searchCode() ? previous.documents : [])
   const used = new Map<string, string>()
-  const output = await buildSearch(input, { known, used })
-  cache.set(SLOTS.output, { slot: 'output', key, names: [...output.files.keys()], assets: output.assets, stats: output.stats })
-  cache.set(SLOTS.files, {
-    slot: 'files',
+  const output = buildSearch(input, { known, used })
+  const keyed = [...output.files].map(([name, contents]) => [name, contents, fileKey(name, contents)] as const)
+  cache.set(SLOTS.output, {
+    slot: 'output',
     key,
-    files: [...output.files].map(([file, contents]) => (typeof contents === 'string' ? [file, contents, 'utf8'] as const : [file, Buffer.from(contents).toString('base64'), 'base64'] as const)),
+    files: keyed.map(([name, , fileKeyOf]) => [name, fileKeyOf.slice(fileKeyOf.lastIndexOf('\0') + 1)] as const),
+    assets: output.assets,
+    stats: output.stats,
   })
   cache.set(SLOTS.terms, { slot: 'terms', code: searchCode(), documents: [...used] })
-  // Keyed like reused files, so the next build recognises them without reading the cache.
-  return { ...output, files: new Map([...output.files].map(([name, contents]) => [name, { key: `${key}\0${name}`, render: () => contents }])) }
+  return { ...output, files: new Map(keyed.map(([name, contents, fileKeyOf]) => [name, { key: fileKeyOf, render: () => contents }])) }
 }
 
 /**
@@ -176,7 +188,7 @@ export interface AnalysisReuse {
 }
 
 /** Build every search file. `analyses` lets unchanged documents skip tokenizing. */
-export async function buildSearch(input: SearchInput, analyses: AnalysisReuse = { known: new Map(), used: new Map() }): Promise<BuiltSearch> {
+export function buildSearch(input: SearchInput, analyses: AnalysisReuse = { known: new Map(), used: new Map() }): BuiltSearch {
   const { papers } = input
   const ids = papers.map((paper) => paper.id)
   const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
@@ -251,7 +263,7 @@ export async function buildSearch(input: SearchInput, analyses: AnalysisReuse = 
   }
   const baseContents = JSON.stringify(searchFile('base', base))
   const baseFile = hashed('', 'base', baseContents)
-  const script = await bundleClient()
+  const script = bundleClient()
   const scriptFile = `search/search.${createHash('sha256').update(script).digest('hex').slice(0, 12)}.js`
   files.set(scriptFile, script)
   return {
@@ -293,11 +305,11 @@ function fileSafe(key: string): string {
   return [...key].map((char) => (/^[a-z0-9]$/.test(char) ? char : `_${char.codePointAt(0)!.toString(16)}`)).join('')
 }
 
-let bundled: Promise<Uint8Array> | null = null
+let bundled: Uint8Array | null = null
 
 /** The search page script: TypeScript bundled with MiniSearch, minified. Built once per process. */
-export function bundleClient(): Promise<Uint8Array> {
-  bundled ??= esbuild({
+export function bundleClient(): Uint8Array {
+  bundled ??= esbuildSync({
     entryPoints: [path.join(import.meta.dirname, 'client/search-page.ts')],
     bundle: true,
     minify: true,
@@ -307,6 +319,6 @@ export function bundleClient(): Promise<Uint8Array> {
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.contents)
+  }).outputFiles[0]!.contents
   return bundled
 }

@@ -56,14 +56,38 @@ describe('the search output cache', () => {
       return typeof made === 'string' ? made : Buffer.from(made as Uint8Array)
     }
     expect([...second.files].map(([file, contents]) => [file, bytes(contents)])).toEqual([...first.files].map(([file, contents]) => [file, bytes(contents)]))
-    // Reused files are deferred: read from the cache only when written.
+    // Reused files are deferred: rebuilt only if one must be written.
     expect([...second.files.values()].every(isDeferred)).toBe(true)
-    expect(slots.size).toBe(3)
+    expect(slots.size).toBe(2)
     const changed = await buildSearchCached({ ...input, papers: [...papers.slice(1), paper(9, 'A new review about diffusion.')] }, cache)
     expect(changed.assets.base).not.toBe(first.assets.base)
-    expect(slots.size).toBe(3)
+    expect(slots.size).toBe(2)
     // The unchanged papers' analyses were reused: the new build equals a build from scratch.
     const fresh = await buildSearchCached({ ...input, papers: [...papers.slice(1), paper(9, 'A new review about diffusion.')] }, null)
     expect([...changed.files].map(([file, contents]) => [file, bytes(contents)])).toEqual([...fresh.files].map(([file, contents]) => [file, bytes(contents)]))
+  })
+
+  it('keys each file by its bytes, so an edit changes the keys of only the files it changes', async () => {
+    const { buildSearchCached } = await import('../../src/search/index.ts')
+    type Entry = import('../../src/search/index.ts').SearchCacheEntry
+    const slots = new Map<string, Entry>()
+    const cache = { get: (key: string) => slots.get(key), set: (key: string, value: Entry) => void slots.set(key, value) }
+    const papers = Array.from({ length: 40 }, (_, index) => paper(index, `Review number ${index} about attention and topic${index}.`))
+    const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary }
+    const keysAndBytes = (output: Awaited<ReturnType<typeof buildSearchCached>>) =>
+      new Map([...output.files].map(([file, contents]) => [file, { key: isDeferred(contents) ? contents.key : null, bytes: String(fileContents(contents)) }]))
+    const before = keysAndBytes(buildSearchCached(input, cache))
+    const edited = papers.map((one, index) => (index === 7 ? paper(7, 'Review number 7 about quantization instead.') : one))
+    const after = keysAndBytes(buildSearchCached({ ...input, papers: edited }, cache))
+    let same = 0
+    for (const [file, { key, bytes }] of after) {
+      const old = before.get(file)
+      expect(key).not.toBeNull()
+      if (old) expect(old.key === key).toBe(old.bytes === bytes)
+      if (old?.key === key) same++
+    }
+    // The edited paper's fragment changed; the other 39 fragments did not.
+    expect(after.get('search/f/7.json')!.key).not.toBe(before.get('search/f/7.json')!.key)
+    expect(same).toBeGreaterThanOrEqual(39)
   })
 })
