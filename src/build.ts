@@ -134,49 +134,54 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const summaryCache = config.cacheDir ? openDiskCache<CachedSummary>(config.cacheDir, 'summaries') : null
   const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
   const ingestCache = config.cacheDir ? openDiskCache<CachedIngest>(config.cacheDir, 'ingest') : null
-  const onProgress = options.onProgress ?? (() => {})
-  const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache }, onProgress)
-  const { files, sources, taxonomy, papers, rendered } = analysis
-  const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
-
-  let started = performance.now()
-  onProgress({ stage: 'search', done: 0, total: 0, unit: 'papers' })
   const searchCache = config.cacheDir ? openDiskCache<SearchCacheEntry>(config.cacheDir, 'search') : null
-  const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' }, searchCache)
-  timings.search = performance.now() - started
+  try {
+    const onProgress = options.onProgress ?? (() => {})
+    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache }, onProgress)
+    const { files, sources, taxonomy, papers, rendered } = analysis
+    const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
-  started = performance.now()
-  const { files: site } = renderSite({
-    config,
-    papers,
-    rendered,
-    taxonomy,
-    sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
-    search: search.assets,
-  })
-  for (const [file, contents] of search.files) site.set(file, contents)
-  // Pages whose key matches the previous build's are not rendered at all.
-  const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
-  onProgress({ stage: 'pages', done: 0, total: 0, unit: 'files' })
-  // Files whose key changed are made by the output stage as it writes them: that is where they are counted.
-  const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
-  timings.pages = performance.now() - started
+    let started = performance.now()
+    onProgress({ stage: 'search', done: 0, total: 0, unit: 'papers' })
+    const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' }, searchCache)
+    timings.search = performance.now() - started
 
-  started = performance.now()
-  let output: WriteReport | null = null
-  if (plan) {
-    output = await writeOutput(plan)
-    // Pages are made while they are written (so the site is never all in memory): count that time as pages.
-    timings.pages += output.renderMilliseconds
-    // Cache new renders only once the build succeeded.
-    summaryCache?.flush()
-    tagCache?.flush()
-    ingestCache?.flush()
-    searchCache?.flush()
+    started = performance.now()
+    const { files: site } = renderSite({
+      config,
+      papers,
+      rendered,
+      taxonomy,
+      sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
+      search: search.assets,
+    })
+    for (const [file, contents] of search.files) site.set(file, contents)
+    // Pages whose key matches the previous build's are not rendered at all.
+    const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
+    onProgress({ stage: 'pages', done: 0, total: 0, unit: 'files' })
+    // Files whose key changed are made by the output stage as it writes them: that is where they are counted.
+    const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
+    timings.pages = performance.now() - started
+
+    started = performance.now()
+    let output: WriteReport | null = null
+    if (plan) {
+      output = await writeOutput(plan)
+      // Pages are made while they are written (so the site is never all in memory): count that time as pages.
+      timings.pages += output.renderMilliseconds
+      // Cache new renders only once the build succeeded.
+      summaryCache?.flush()
+      tagCache?.flush()
+      ingestCache?.flush()
+      searchCache?.flush()
+    }
+    timings.output = performance.now() - started - (output?.renderMilliseconds ?? 0)
+
+    return { files, sources, papers, site, output, timings }
+  } finally {
+    // Flushed caches are closed already; after a failure, nothing is written.
+    for (const cache of [summaryCache, tagCache, ingestCache, searchCache]) cache?.close()
   }
-  timings.output = performance.now() - started - (output?.renderMilliseconds ?? 0)
-
-  return { files, sources, papers, site, output, timings }
 }
 
 async function loadTaxonomy(config: ResolvedConfig): Promise<{ taxonomy: Taxonomy; file: VFile }> {
