@@ -24,6 +24,7 @@ import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, type CachedSummary, type SummaryCache } from './render/summary-cache.ts'
+import { sourcePath } from './source-root.ts'
 
 /** Wall time of each stage, in milliseconds. */
 export interface StageTimings {
@@ -79,7 +80,7 @@ export interface BuildCaches {
 }
 
 /** The tagger's own source: a change to it invalidates cached tags. */
-const TAGGER_SOURCE = readFileSync(new URL('./catalog/topics.ts', import.meta.url))
+const TAGGER_SOURCE = readFileSync(sourcePath('catalog', 'topics.ts'))
 
 /** Everything known about the content before any page is made. */
 export interface ContentAnalysis {

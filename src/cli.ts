@@ -22,6 +22,7 @@ import { DigestError } from './errors.ts'
 import { FORMATS } from './ingest/formats/registry.ts'
 import { slugify } from './catalog/slug.ts'
 import { createProgressReporter, progressMode } from './progress.ts'
+import { SOURCE_ROOT } from './source-root.ts'
 
 interface SiteFlags {
   cache?: boolean
@@ -39,7 +40,7 @@ interface DevFlags extends SiteFlags {
   host: string
 }
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+const version = (JSON.parse(readFileSync(path.join(SOURCE_ROOT, '..', 'package.json'), 'utf8')) as { version: string }).version
 const colour = () => process.stdout.isTTY === true && !process.env.NO_COLOR
 
 /** Config file + flags → the resolved config. */

@@ -7,9 +7,10 @@
 import { createHash, type Hash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { SOURCE_ROOT } from './source-root.ts'
 
 /** The repository's lock file. */
-const LOCK_FILE = path.resolve(import.meta.dirname, '../package-lock.json')
+const LOCK_FILE = path.resolve(SOURCE_ROOT, '../package-lock.json')
 
 /** Every file below `folder`, relative to it, sorted; none when the folder is missing. */
 export function filesBelow(folder: string): string[] {
@@ -39,6 +40,6 @@ let codeFingerprint: string | null = null
 
 /** A hash of every source file below `src/` and the lock file, computed once per process. */
 export function buildCodeFingerprint(): string {
-  codeFingerprint ??= hashLockFile(hashFiles(createHash('sha256'), import.meta.dirname)).digest('hex')
+  codeFingerprint ??= hashLockFile(hashFiles(createHash('sha256'), SOURCE_ROOT)).digest('hex')
   return codeFingerprint
 }

@@ -124,3 +124,25 @@ describe('help and version', () => {
     expect(unknown.stderr).toContain("unknown command 'deploy'")
   })
 })
+
+describe('the digest launcher', () => {
+  it('runs a bundle of src/ that builds exactly the site the TypeScript sources build, seeds and search included', async () => {
+    const run = async (out: string, env: Record<string, string>) => {
+      const { stderr } = await promisify(execFile)(process.execPath, [BIN, 'build', '--quiet', '--no-cache', '--out', out], { cwd: ROOT, env: { ...process.env, ...env } })
+      return stderr
+    }
+    const bundled = path.join(work, 'launcher-bundled')
+    const sources = path.join(work, 'launcher-sources')
+    await run(bundled, {})
+    await run(sources, { DIGEST_NO_BUNDLE: '1' })
+    const { readdirSync } = await import('node:fs')
+    const listing = (folder: string) => readdirSync(folder, { recursive: true }).map(String).sort()
+    expect(listing(bundled)).toEqual(listing(sources))
+    expect(listing(bundled).some((file) => file.startsWith('search/search.'))).toBe(true)
+    const files = listing(bundled).filter((name) => /\.(?:html|json|js|xml|css)$/.test(name))
+    expect(files.length).toBeGreaterThan(1000)
+    expect(files.filter((file) => !readFileSync(path.join(bundled, file)).equals(readFileSync(path.join(sources, file))))).toEqual([])
+    // The bundle is kept beside the packages, named by a hash of the sources.
+    expect(readdirSync(path.join(ROOT, 'node_modules/.cache/research-digest')).some((name) => /^cli-[0-9a-f]{16}\.mjs$/.test(name))).toBe(true)
+  }, 60_000)
+})

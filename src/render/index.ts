@@ -26,6 +26,7 @@ import { fileForUrl, SitePaths } from './site-paths.ts'
 import { createTemplateRenderer } from './templates.ts'
 import type { SearchAssets } from '../search/index.ts'
 import { buildPaperViews, listingEntries, type ListingEntry, type PaperView, type SourceInfo } from './view-model.ts'
+import { sourcePath } from '../source-root.ts'
 
 /** What render needs from the earlier stages. */
 export interface RenderInput {
@@ -45,7 +46,7 @@ export interface RenderResult {
   readonly papers: readonly PaperView[]
 }
 
-const require = createRequire(import.meta.url)
+const require = createRequire(sourcePath('render', 'index.ts'))
 
 /**
  * Render every review summary (Markdown → sanitized HTML with KaTeX, plain text),

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { RenderedSummary } from './markdown.ts'
+import { sourcePath } from '../source-root.ts'
 
 /** A rendered summary as the cache stores it: the feed HTML only when it differs from the page HTML (math). */
 export type CachedSummary = Omit<RenderedSummary, 'feedHtml'> & { readonly feedHtml?: string }
@@ -42,7 +43,7 @@ let fingerprint: string | null = null
  */
 export function rendererFingerprint(): string {
   if (fingerprint !== null) return fingerprint
-  const here = import.meta.dirname
+  const here = sourcePath('render')
   const sources = readdirSync(here).filter((name) => /^(?:markdown|sanitize-schema|plain-text|remark-.*|rehype-.*)\.ts$/.test(name)).sort()
   fingerprint = hashLockFile(hashFiles(createHash('sha256'), here, sources)).digest('hex').slice(0, 16)
   return fingerprint

@@ -12,6 +12,7 @@ import { buildSync } from 'esbuild'
 import Tinypool from 'tinypool'
 import type { RenderedSummary } from './markdown.ts'
 import { rendererFingerprint } from './summary-cache.ts'
+import { sourcePath } from '../source-root.ts'
 
 /** Fewer summaries than this are rendered on the main thread. */
 export const PARALLEL_FROM = 400
@@ -65,7 +66,7 @@ function workerBundle(): string {
   const file = path.join(folder, `summary-worker-${rendererFingerprint()}.mjs`)
   if (!existsSync(file)) {
     const result = buildSync({
-      entryPoints: [path.join(import.meta.dirname, 'summary-worker.ts')],
+      entryPoints: [sourcePath('render', 'summary-worker.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -6,7 +6,6 @@
  * content-hashed names, so they can be cached forever.
  */
 import { createHash } from 'node:crypto'
-import path from 'node:path'
 import { buildSync as esbuildSync } from 'esbuild'
 import type { Topic } from '../catalog/topics.ts'
 import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
@@ -28,6 +27,7 @@ import {
   type TextDocument,
 } from './options.ts'
 import { analysisOptions, analyzeDocument, buildIndex, packAnalysis, unpackAnalysis, type AnalysisOptions, type AnalyzedDocument, type BuiltIndex } from './term-index.ts'
+import { sourcePath } from '../source-root.ts'
 
 /** What search needs from earlier stages. */
 export interface SearchInput {
@@ -118,7 +118,7 @@ const SLOTS = { output: '00'.padEnd(63, '0') + '3', terms: '00'.padEnd(63, '0') 
 
 /** A hash of the search code (options, index builder, client) and the installed packages. */
 function searchCode(): string {
-  searchSources ??= hashLockFile(hashFiles(createHash('sha256'), import.meta.dirname, SEARCH_SOURCES)).digest('hex')
+  searchSources ??= hashLockFile(hashFiles(createHash('sha256'), sourcePath('search'), SEARCH_SOURCES)).digest('hex')
   return searchSources
 }
 
@@ -310,7 +310,7 @@ let bundled: Uint8Array | null = null
 /** The search page script: TypeScript bundled with MiniSearch, minified. Built once per process. */
 export function bundleClient(): Uint8Array {
   bundled ??= esbuildSync({
-    entryPoints: [path.join(import.meta.dirname, 'client/search-page.ts')],
+    entryPoints: [sourcePath('search', 'client', 'search-page.ts')],
     bundle: true,
     minify: true,
     format: 'esm',
