@@ -23,7 +23,7 @@ import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
-import { NO_SUMMARY_CACHE, type CachedSummary, type SummaryCache } from './render/summary-cache.ts'
+import { NO_SUMMARY_CACHE, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
 
 /** Wall time of each stage, in milliseconds. */
@@ -132,7 +132,9 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
-  const summaryCache = config.cacheDir ? openDiskCache<CachedSummary>(config.cacheDir, 'summaries') : null
+  const summaryMeta = config.cacheDir ? openDiskCache<CachedSummaryMeta>(config.cacheDir, 'summaries') : null
+  const summaryHtml = config.cacheDir ? openDiskCache<CachedSummaryHtml>(config.cacheDir, 'summary-html') : null
+  const summaryCache = summaryMeta && summaryHtml ? summaryCacheOn(summaryMeta, summaryHtml) : null
   const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
   const ingestCache = config.cacheDir ? openDiskCache<CachedIngest>(config.cacheDir, 'ingest') : null
   const searchCache = config.cacheDir ? openDiskCache<SearchCacheEntry>(config.cacheDir, 'search') : null
@@ -171,7 +173,8 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
       // Pages are made while they are written (so the site is never all in memory): count that time as pages.
       timings.pages += output.renderMilliseconds
       // Cache new renders only once the build succeeded.
-      summaryCache?.flush()
+      summaryMeta?.flush()
+      summaryHtml?.flush()
       tagCache?.flush()
       ingestCache?.flush()
       searchCache?.flush()
@@ -181,7 +184,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     return { files, sources, papers, site, output, timings }
   } finally {
     // Flushed caches are closed already; after a failure, nothing is written.
-    for (const cache of [summaryCache, tagCache, ingestCache, searchCache]) cache?.close()
+    for (const cache of [summaryMeta, summaryHtml, tagCache, ingestCache, searchCache]) cache?.close()
   }
 }
 

@@ -25,6 +25,10 @@ import path from 'node:path'
 export interface DiskCache<T> {
   get(key: string): T | undefined
   set(key: string, value: T): void
+  /** Is there an entry for `key`? Looks at the index only. */
+  has(key: string): boolean
+  /** Count the stored entry for `key` as used by this build without reading it, so the next rewrite keeps it. */
+  keep(key: string): void
   /**
    * Write the pack again when entries were set since opening: those, plus the
    * stored entries read since opening (the others are dropped). Returns how many
@@ -96,6 +100,12 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
     },
     set(key, value) {
       pending.set(key, value)
+    },
+    has(key) {
+      return pending.has(key) || (openPack()?.entries.has(key) ?? false)
+    },
+    keep(key) {
+      if (openPack()?.entries.has(key)) used.add(key)
     },
     flush() {
       if (pending.size === 0) {

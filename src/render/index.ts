@@ -19,7 +19,7 @@ import { FEED_SIZE, renderFeeds } from './feeds.ts'
 import { PageKeys } from './page-keys.ts'
 import type { RenderedSummary } from './markdown.ts'
 import { renderMany } from './summary-pool.ts'
-import { fromCachedSummary, NO_SUMMARY_CACHE, summaryCacheKey, toCachedSummary, type SummaryCache } from './summary-cache.ts'
+import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
 import { planPages, type PagePlan } from './pages.ts'
 import { renderRobots, renderSitemap } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
@@ -65,7 +65,7 @@ export async function renderSummaries(
   for (const { review, key } of reviews) {
     if (found.has(key) || missing.has(key)) continue
     const cached = cache.get(key)
-    if (cached) found.set(key, fromCachedSummary(cached))
+    if (cached) found.set(key, cached)
     else missing.set(key, review.summary)
   }
   const keys = [...missing.keys()]
@@ -73,7 +73,7 @@ export async function renderSummaries(
   const renders = await renderMany([...missing.values()], (done) => onProgress(done, keys.length))
   keys.forEach((key, index) => {
     found.set(key, renders[index]!)
-    cache.set(key, toCachedSummary(renders[index]!))
+    cache.set(key, renders[index]!)
   })
   const rendered = new Map<Review, RenderedSummary>()
   for (const { paper, review, key } of reviews) {

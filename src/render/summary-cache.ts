@@ -11,24 +11,67 @@ import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { RenderedSummary } from './markdown.ts'
 import { sourcePath } from '../source-root.ts'
 
-/** A rendered summary as the cache stores it: the feed HTML only when it differs from the page HTML (math). */
-export type CachedSummary = Omit<RenderedSummary, 'feedHtml'> & { readonly feedHtml?: string }
+/** What every build reads of a cached summary: everything but its HTML. */
+export type CachedSummaryMeta = Pick<RenderedSummary, 'text' | 'hasMath' | 'problems'>
+
+/** A cached summary's HTML, read only when a file showing it is made; the feed HTML only when it differs from the page HTML (math). */
+export interface CachedSummaryHtml {
+  readonly html: string
+  readonly feedHtml?: string
+}
+
+/** A key/value store, as the build cache provides one per namespace. */
+export interface SummaryStore<T> {
+  get(key: string): T | undefined
+  set(key: string, value: T): void
+  /** Is there an entry for `key` (without reading it)? */
+  has(key: string): boolean
+  /** Count the entry for `key` as used by this build (without reading it), so it is kept. */
+  keep(key: string): void
+}
 
 /** Where rendered summaries are looked up and stored. */
 export interface SummaryCache {
-  get(key: string): CachedSummary | undefined
-  set(key: string, value: CachedSummary): void
+  /** The summary rendered earlier from the same Markdown by the same renderer; its HTML is read when first asked for. */
+  get(key: string): RenderedSummary | undefined
+  set(key: string, summary: RenderedSummary): void
 }
 
-/** The cache entry of a summary: without math, its feed HTML is its page HTML and is not stored twice. */
-export function toCachedSummary(summary: RenderedSummary): CachedSummary {
-  const { feedHtml, ...rest } = summary
-  return feedHtml === summary.html ? rest : summary
-}
-
-/** A summary from its cache entry. */
-export function fromCachedSummary(entry: CachedSummary): RenderedSummary {
-  return { ...entry, feedHtml: entry.feedHtml ?? entry.html }
+/**
+ * A summary cache on two stores: `meta` (text, math, problems), read for every
+ * review on every build, and `html`, read only for summaries shown by a file the
+ * build makes. A warm build that makes no page never reads any HTML.
+ */
+export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, html: SummaryStore<CachedSummaryHtml>): SummaryCache {
+  return {
+    get(key) {
+      const found = meta.get(key)
+      if (!found || !html.has(key)) return undefined
+      html.keep(key)
+      let body: CachedSummaryHtml | undefined
+      const load = (): CachedSummaryHtml => {
+        body ??= html.get(key)
+        if (!body) throw new Error(`research-digest: the HTML of a cached summary (${key.slice(0, 12)}…) could not be read; delete the cache folder (or build with --no-cache)`)
+        return body
+      }
+      return {
+        text: found.text,
+        hasMath: found.hasMath,
+        problems: found.problems,
+        get html() {
+          return load().html
+        },
+        get feedHtml() {
+          const loaded = load()
+          return loaded.feedHtml ?? loaded.html
+        },
+      }
+    },
+    set(key, summary) {
+      meta.set(key, { text: summary.text, hasMath: summary.hasMath, problems: summary.problems })
+      html.set(key, summary.feedHtml === summary.html ? { html: summary.html } : { html: summary.html, feedHtml: summary.feedHtml })
+    },
+  }
 }
 
 /** A cache that remembers nothing (for `--no-cache` and tests). */

@@ -120,8 +120,13 @@ export function buildPaperViews(
         sourceFile: review.source,
         line: review.line,
         headline: review.headline,
-        html: summary?.html ?? '',
-        feedHtml: summary?.feedHtml ?? '',
+        // Read when a template shows them: a cached summary's HTML is then read from the build cache.
+        get html() {
+          return summary?.html ?? ''
+        },
+        get feedHtml() {
+          return summary?.feedHtml ?? ''
+        },
         text: summary?.text ?? '',
         excerpt: excerptOf(summary?.text ?? ''),
         hasMath: summary?.hasMath ?? false,

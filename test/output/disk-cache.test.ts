@@ -43,6 +43,23 @@ describe('the disk cache', () => {
   })
 
 
+  it('keeps entries marked with keep() without reading them, and answers has() from the index', () => {
+    const directory = path.join(work, 'keep')
+    const first = openDiskCache<string>(directory, 'html')
+    first.set('kept', 'k')
+    first.set('dropped', 'd')
+    first.flush()
+    const second = openDiskCache<string>(directory, 'html')
+    expect([second.has('kept'), second.has('dropped'), second.has('never')]).toEqual([true, true, false])
+    second.keep('kept')
+    second.set('new', 'n')
+    second.flush()
+    expect(second.stats).toEqual({ hits: 0, misses: 0 })
+    const third = openDiskCache<string>(directory, 'html')
+    expect([third.get('kept'), third.get('dropped'), third.get('new')]).toEqual(['k', undefined, 'n'])
+    third.close()
+  })
+
   it('removes the folder of the layout before packs when it writes a pack', () => {
     const directory = path.join(work, 'legacy')
     const legacy = path.join(directory, 'summaries', 'ab')

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build.ts'
 import { resolveConfig } from '../../src/config.ts'
 import { openDiskCache } from '../../src/output/disk-cache.ts'
-import { fromCachedSummary, rendererFingerprint, summaryCacheKey, toCachedSummary } from '../../src/render/summary-cache.ts'
+import { rendererFingerprint, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta } from '../../src/render/summary-cache.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const work = mkdtempSync(path.join(tmpdir(), 'digest-cache-'))
@@ -81,11 +81,36 @@ describe('the summary render cache', () => {
 })
 
 describe('cache entries', () => {
-  it('store the feed HTML only when it differs from the page HTML, and restore it either way', () => {
+  const memoryStore = <T>() => {
+    const entries = new Map<string, T>()
+    const reads: string[] = []
+    return {
+      entries,
+      reads,
+      get: (key: string) => (reads.push(key), entries.get(key)),
+      set: (key: string, value: T) => void entries.set(key, value),
+      has: (key: string) => entries.has(key),
+      keep: () => {},
+    }
+  }
+
+  it('keep the HTML apart, read only when asked for, and the feed HTML only when it differs from the page HTML', () => {
+    const meta = memoryStore<CachedSummaryMeta>()
+    const html = memoryStore<CachedSummaryHtml>()
+    const cache = summaryCacheOn(meta, html)
     const plain = { html: '<p>x</p>', feedHtml: '<p>x</p>', text: 'x', hasMath: false, problems: [] }
     const math = { html: '<p><span class="katex">…</span></p>', feedHtml: '<p><math></math></p>', text: 'x', hasMath: true, problems: [] }
-    expect('feedHtml' in toCachedSummary(plain)).toBe(false)
-    expect(fromCachedSummary(JSON.parse(JSON.stringify(toCachedSummary(plain))))).toEqual(plain)
-    expect(fromCachedSummary(JSON.parse(JSON.stringify(toCachedSummary(math))))).toEqual(math)
+    cache.set('plain', plain)
+    cache.set('math', math)
+    expect(html.entries.get('plain')).toEqual({ html: '<p>x</p>' })
+    const restored = cache.get('plain')!
+    expect(restored.text).toBe('x')
+    expect(html.reads).toEqual([])
+    expect({ ...restored }).toEqual(plain)
+    expect({ ...cache.get('math')! }).toEqual(math)
+    expect(html.reads).toEqual(['plain', 'math'])
+    // Without its HTML, an entry is a miss.
+    html.entries.delete('plain')
+    expect(cache.get('plain')).toBeUndefined()
   })
 })
