@@ -26,6 +26,7 @@ import {
   type SearchFragment,
   type TextDocument,
 } from './options.ts'
+import { averageFieldLengths, patchShard, postingsDocumentFrequency, termsOf, type DocumentChange } from './shard-patch.ts'
 import { analysisOptions, analyzeDocument, buildIndex, packAnalysis, unpackAnalysis, type AnalysisOptions, type AnalyzedDocument, type BuiltIndex } from './term-index.ts'
 import { sourcePath } from '../source-root.ts'
 
@@ -91,30 +92,57 @@ function newestDate(paper: Paper): string {
   return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
 }
 
-/** What the build cache keeps of the search stage, in two fixed slots. */
+/** What the build cache keeps of the search stage. */
 export type SearchCacheEntry =
   /**
    * The latest output: its key, names, assets and sizes, and each file's content digest
-   * (small: read on every build). The files themselves are not kept: they are in the
-   * output folder, and rebuilt from the input only if one must be written again.
+   * (small: read on every build). When the key matches, nothing is built.
    */
   | { readonly slot: 'output'; readonly key: string; readonly files: ReadonlyArray<readonly [string, string]>; readonly assets: SearchAssets; readonly stats: SearchStats }
-  /** Every document's analysis from the latest build, for the next one: read only when something changed. */
-  | { readonly slot: 'terms'; readonly code: string; readonly documents: ReadonlyArray<readonly [string, string]> }
+  /** What the latest build needs to be updated rather than rebuilt (see {@link SearchState}). */
+  | { readonly slot: 'state'; readonly state: SearchState }
+  /** One shard file or the script of the latest build, keyed `file\0<name>`. */
+  | { readonly slot: 'file'; readonly contents: string }
+  /** One document's analysis (packed, see `term-index.ts`), keyed `analysis\0<hash of index and field values>`. */
+  | { readonly slot: 'analysis'; readonly packed: string }
 
 /** Where the search stage remembers its latest output between builds. */
 export interface SearchCache {
   get(key: string): SearchCacheEntry | undefined
   set(key: string, value: SearchCacheEntry): void
+  /** Keep a stored entry without reading it (entries a build neither reads nor keeps may be dropped). */
+  keep(key: string): void
+}
+
+/** One index of the latest build, as the next build updates it. */
+export interface IndexState {
+  /** Per document (by short id): the hash of its analysis's cache key. */
+  readonly hashes: readonly string[]
+  readonly tables: IndexTables
+  /** Shard key, file name, length in characters. */
+  readonly shards: ReadonlyArray<readonly [string, string, number]>
+}
+
+/** The latest build's indexes, for updating them after a small edit. */
+export interface SearchState {
+  readonly code: string
+  readonly ids: readonly string[]
+  readonly topics: string
+  readonly primary: IndexState
+  readonly text: IndexState
+  readonly commonTerms: readonly string[]
+  readonly script: string
 }
 
 let searchSources: string | null = null
 
-/**
- * The cache slots (fixed, valid cache keys): only the latest build is kept, so the cache does not grow with every edit.
- * Slot 1 held the files themselves up to cache format 2; it is no longer read or written.
- */
-const SLOTS = { output: '00'.padEnd(63, '0') + '3', terms: '00'.padEnd(63, '0') + '2' } as const
+/** The cache slots (fixed, valid cache keys). */
+const SLOTS = { output: 'search-output', state: 'search-state' } as const
+const fileEntry = (name: string) => `file\0${name}`
+const analysisEntry = (hash: string) => `analysis\0${hash}`
+
+/** At most this many changed documents are patched into the previous shards; more, and the indexes are rebuilt. */
+const MAX_PATCHED_DOCUMENTS = 8
 
 /** A hash of the search code (options, index builder, client) and the installed packages. */
 function searchCode(): string {
@@ -122,27 +150,32 @@ function searchCode(): string {
   return searchSources
 }
 
-const SEARCH_SOURCES = ['options.ts', 'index.ts', 'term-index.ts', 'query.ts', 'client/search-page.ts']
+const SEARCH_SOURCES = ['options.ts', 'index.ts', 'term-index.ts', 'shard-patch.ts', 'query.ts', 'client/search-page.ts']
 
-/** A search file's key for the output stage: its name and a digest of its contents, so a file changes key only when its bytes change. */
-function fileKey(name: string, contents: string | Uint8Array): string {
-  return `search\0${name}\0${createHash('sha1').update(contents).digest('base64')}`
+/** A digest of a search file's contents: with its name, the file's key for the output stage. */
+function contentDigest(contents: string | Uint8Array): string {
+  return createHash('sha1').update(contents).digest('base64')
 }
 
 /**
- * Build the search files, or reuse the previous build's when nothing they are made
- * of changed: the papers' searchable fields and review text, the topics, and the
- * search code itself (options, index, client) with the installed packages.
+ * Build the search files, or reuse the previous build's.
  *
- * Every file is deferred and keyed by its contents, so the output stage writes only
- * files whose bytes changed: after one edit, a handful of shards and one fragment.
- * When nothing changed, the files are not built at all; should one be missing from the
- * output folder, the whole search output is rebuilt (once) to make it. After a change,
- * documents analysed by the previous build are not tokenized again.
+ * - Nothing they are made of changed (the papers' searchable fields and review
+ *   text, the topics, the search code and installed packages): nothing is built.
+ *   Every file is deferred; should one be missing from the output folder, the
+ *   whole search output is rebuilt (once) to make it.
+ * - A few documents changed and every paper kept its place: the shards holding
+ *   their old and new terms are read from the cache and patched (see
+ *   `shard-patch.ts`); the rest are kept as they are.
+ * - Otherwise the indexes are rebuilt, reusing the analysis of every document
+ *   analysed before.
+ *
+ * Every file is keyed by its contents, so the output stage writes only files whose bytes changed.
  */
 export function buildSearchCached(input: SearchInput, cache: SearchCache | null): SearchOutput {
   if (!cache) return buildSearch(input)
-  const hash = createHash('sha256').update(searchCode()).update(JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name])))
+  const topics = JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name]))
+  const hash = createHash('sha256').update(searchCode()).update(topics)
   for (const paper of input.papers) {
     hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers, input.textOf(review)])]))
   }
@@ -162,71 +195,267 @@ export function buildSearchCached(input: SearchInput, cache: SearchCache | null)
       stats: cached.stats,
     }
   }
-  const previous = cache.get(SLOTS.terms)
-  const known = new Map(previous?.slot === 'terms' && previous.code === searchCode() ? previous.documents : [])
-  const used = new Map<string, string>()
-  const output = buildSearch(input, { known, used })
-  const keyed = [...output.files].map(([name, contents]) => [name, contents, fileKey(name, contents)] as const)
-  cache.set(SLOTS.output, {
-    slot: 'output',
-    key,
-    files: keyed.map(([name, , fileKeyOf]) => [name, fileKeyOf.slice(fileKeyOf.lastIndexOf('\0') + 1)] as const),
-    assets: output.assets,
-    stats: output.stats,
-  })
-  cache.set(SLOTS.terms, { slot: 'terms', code: searchCode(), documents: [...used] })
-  return { ...output, files: new Map(keyed.map(([name, contents, fileKeyOf]) => [name, { key: fileKeyOf, render: () => contents }])) }
+
+  const previousFiles = new Map<string, string>(cached?.slot === 'output' && Array.isArray(cached.files) ? cached.files : [])
+  const stored = cache.get(SLOTS.state)
+  const previous = stored?.slot === 'state' ? stored.state : null
+  const parts = (previous && patchIndexes(input, previous, topics, cache)) ?? rebuildIndexes(input, cache)
+  const script = parts.script ?? bundleClient()
+  const output = assembleSearch(input, parts.primary, parts.text, parts.commonTerms, parts.scriptFile ?? scriptFileOf(script), parts.script === null ? script : null)
+
+  let rebuilt: BuiltSearch | null = null
+  const fromCache = (name: string): string | Uint8Array => {
+    const entry = cache.get(fileEntry(name))
+    if (entry?.slot === 'file') return entry.contents
+    rebuilt ??= buildSearch(input)
+    return rebuilt.files.get(name) ?? ''
+  }
+  const files = new Map<string, DeferredFile>()
+  const digests: Array<readonly [string, string]> = []
+  for (const [name, contents] of output.files) {
+    if (contents === null) {
+      // Unchanged since the previous build: the same name and digest, made from the cache if it must be written.
+      const digest = previousFiles.get(name)
+      if (digest === undefined) return rebuildAll(input, cache, key)
+      files.set(name, { key: `search\0${name}\0${digest}`, render: () => fromCache(name) })
+      digests.push([name, digest])
+      continue
+    }
+    const digest = contentDigest(contents)
+    files.set(name, { key: `search\0${name}\0${digest}`, render: () => contents })
+    digests.push([name, digest])
+  }
+  for (const [name, contents] of output.files) {
+    if (contents !== null && (name.startsWith('search/p/') || name.startsWith('search/t/') || name === output.assets.script)) {
+      cache.set(fileEntry(name), { slot: 'file', contents: typeof contents === 'string' ? contents : Buffer.from(contents).toString('utf8') })
+    }
+  }
+  cache.set(SLOTS.state, { slot: 'state', state: output.state(searchCode(), topics) })
+  cache.set(SLOTS.output, { slot: 'output', key, files: digests, assets: output.assets, stats: output.stats })
+  return { files, assets: output.assets, stats: output.stats }
+}
+
+/** Rebuild everything without patching (when a cached shard turns out to be missing). */
+function rebuildAll(input: SearchInput, cache: SearchCache, key: string): SearchOutput {
+  const parts = rebuildIndexes(input, cache)
+  const script = bundleClient()
+  const output = assembleSearch(input, parts.primary, parts.text, parts.commonTerms, scriptFileOf(script), script)
+  const files = new Map<string, DeferredFile>()
+  const digests: Array<readonly [string, string]> = []
+  for (const [name, contents] of output.files) {
+    const made = contents!
+    const digest = contentDigest(made)
+    files.set(name, { key: `search\0${name}\0${digest}`, render: () => made })
+    digests.push([name, digest])
+    if (name.startsWith('search/p/') || name.startsWith('search/t/') || name === output.assets.script) {
+      cache.set(fileEntry(name), { slot: 'file', contents: typeof made === 'string' ? made : Buffer.from(made).toString('utf8') })
+    }
+  }
+  cache.set(SLOTS.state, { slot: 'state', state: output.state(searchCode(), JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name]))) })
+  cache.set(SLOTS.output, { slot: 'output', key, files: digests, assets: output.assets, stats: output.stats })
+  return { files, assets: output.assets, stats: output.stats }
+}
+
+/** One index's shards: key → file name, length, and contents (null: unchanged since the previous build, in the cache). */
+interface ShardedIndex {
+  readonly tables: IndexTables
+  readonly shards: ReadonlyMap<string, { readonly file: string; readonly bytes: number; readonly contents: string | null }>
+  readonly hashes: readonly string[]
+}
+
+interface IndexParts {
+  readonly primary: ShardedIndex
+  readonly text: ShardedIndex
+  readonly commonTerms: readonly string[]
+  /** The previous build's script (unchanged code), or null to bundle it. */
+  readonly script: null
+  readonly scriptFile: string | null
+}
+
+/** Field values of every document of both indexes. */
+function documentValues(input: SearchInput): { primary: string[][]; text: string[][] } {
+  const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
+  const textFields = TEXT_INDEX_OPTIONS.fields as string[]
+  return {
+    primary: primaryDocuments(input.papers, input.topics).map((document) => primaryFields.map((field) => document[field as keyof PrimaryDocument])),
+    text: textDocuments(input.papers, input.textOf).map((document) => textFields.map((field) => document[field as keyof TextDocument])),
+  }
+}
+
+function analysisHash(kind: string, fields: readonly string[]): string {
+  return createHash('sha1').update(kind).update('\0').update(fields.join('\0')).digest('base64')
+}
+
+/** The analysis of one document: from the cache when it was analysed before, else analysed now and stored. */
+function analysisOf(options: AnalysisOptions, hash: string, fields: readonly string[], cache: SearchCache | null): AnalyzedDocument {
+  const entry = cache?.get(analysisEntry(hash))
+  const reused = entry?.slot === 'analysis' ? unpackAnalysis(entry.packed) : null
+  if (reused) return reused
+  const document = analyzeDocument(options, fields)
+  cache?.set(analysisEntry(hash), { slot: 'analysis', packed: packAnalysis(document) })
+  return document
+}
+
+/** Build both indexes from scratch (documents analysed before are not tokenized again). */
+function rebuildIndexes(input: SearchInput, cache: SearchCache | null): IndexParts {
+  const ids = input.papers.map((paper) => paper.id)
+  const values = documentValues(input)
+  const build = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string) => {
+    const analysis = analysisOptions(options)
+    const hashes = values[kind].map((fields) => analysisHash(kind, fields))
+    const documents = values[kind].map((fields, index) => analysisOf(analysis, hashes[index]!, fields, cache))
+    const index = buildIndex(options.fields as string[], ids, documents)
+    return { index, sharded: shardIndex(index, folder, hashes) }
+  }
+  const primary = build('primary', PRIMARY_INDEX_OPTIONS, 'p/')
+  const text = build('text', TEXT_INDEX_OPTIONS, 't/')
+  return { primary: primary.sharded, text: text.sharded, commonTerms: commonTerms(text.index), script: null, scriptFile: null }
 }
 
 /**
- * Analyses of documents (packed, see `term-index.ts`) by a hash of the document:
- * `known` from an earlier build, read for reuse; `used` filled with every document of this build.
+ * Patch the previous build's indexes when only a few documents changed and every
+ * paper kept its short id; null when that is not possible (then they are rebuilt).
  */
-export interface AnalysisReuse {
-  readonly known: ReadonlyMap<string, string>
-  readonly used: Map<string, string>
+function patchIndexes(input: SearchInput, previous: SearchState, topics: string, cache: SearchCache): (Omit<IndexParts, 'script'> & { readonly script: string }) | null {
+  if (previous.code !== searchCode() || previous.topics !== topics || previous.ids.length !== input.papers.length) return null
+  if (input.papers.some((paper, index) => paper.id !== previous.ids[index])) return null
+  const values = documentValues(input)
+  const plan = (kind: 'primary' | 'text', state: IndexState) => {
+    const hashes = values[kind].map((fields) => analysisHash(kind, fields))
+    const changed = hashes.flatMap((hash, shortId) => (hash === state.hashes[shortId] ? [] : [shortId]))
+    return { hashes, changed }
+  }
+  const primaryPlan = plan('primary', previous.primary)
+  const textPlan = plan('text', previous.text)
+  if (primaryPlan.changed.length + textPlan.changed.length > MAX_PATCHED_DOCUMENTS) return null
+  const script = cache.get(fileEntry(previous.script))
+  if (script?.slot !== 'file') return null
+
+  const patch = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string, state: IndexState, { hashes, changed }: { hashes: string[]; changed: number[] }) => {
+    const analysis = analysisOptions(options)
+    const changes: DocumentChange[] = []
+    for (const shortId of changed) {
+      const before = cache.get(analysisEntry(state.hashes[shortId]!))
+      const beforeAnalysis = before?.slot === 'analysis' ? unpackAnalysis(before.packed) : null
+      if (!beforeAnalysis) return null
+      changes.push({ shortId, before: beforeAnalysis, after: analysisOf(analysis, hashes[shortId]!, values[kind][shortId]!, cache) })
+    }
+    for (const [shortId, hash] of hashes.entries()) if (!changed.includes(shortId)) cache.keep(analysisEntry(hash))
+    const touchedKeys = new Set<string>()
+    for (const change of changes) for (const document of [change.before, change.after]) for (const term of termsOf(document)) touchedKeys.add(shardKey(term))
+    const shards = new Map<string, { file: string; bytes: number; contents: string | null }>(state.shards.map(([shard, file, bytes]) => [shard, { file, bytes, contents: null }]))
+    const touched = new Map<string, Parameters<typeof postingsDocumentFrequency>[0]>()
+    for (const shard of touchedKeys) {
+      const old = shards.get(shard)
+      let entries: Array<[string, Parameters<typeof postingsDocumentFrequency>[0]]> = []
+      if (old) {
+        const stored = cache.get(fileEntry(old.file))
+        if (stored?.slot !== 'file') return null
+        entries = (JSON.parse(stored.contents) as { data: typeof entries }).data
+      }
+      const patched = patchShard(entries, changes, (term) => shardKey(term) === shard)
+      for (const [term, postings] of patched.touched) touched.set(term, postings)
+      if (patched.entryJson.length === 0) {
+        shards.delete(shard)
+        continue
+      }
+      const contents = shardContents(patched.entryJson)
+      shards.set(shard, { file: shardFileName(folder, shard, contents), bytes: contents.length, contents })
+    }
+    for (const { file, contents } of shards.values()) if (contents === null) cache.keep(fileEntry(file))
+    const fieldLength: Record<string, number[]> = { ...(state.tables.fieldLength as Record<string, number[]>) }
+    for (const change of changes) fieldLength[change.shortId] = [...change.after.lengths]
+    const tables: IndexTables = { ...state.tables, fieldLength, averageFieldLength: averageFieldLengths(fieldLength, input.papers.length) }
+    const sorted = new Map([...shards].sort(([a], [b]) => compareStrings(a, b)))
+    return { sharded: { tables, shards: sorted, hashes } satisfies ShardedIndex, touched }
+  }
+  const primary = patch('primary', PRIMARY_INDEX_OPTIONS, 'p/', previous.primary, primaryPlan)
+  const text = patch('text', TEXT_INDEX_OPTIONS, 't/', previous.text, textPlan)
+  if (!primary || !text) return null
+  const count = input.papers.length
+  let common: string[] = []
+  if (count >= COMMON_TERMS_FROM) {
+    common = previous.commonTerms.filter((term) => !text.touched.has(term))
+    for (const [term, postings] of text.touched) if (postingsDocumentFrequency(postings) > count * COMMON_TERM_SHARE) common.push(term)
+    common.sort(compareStrings)
+  }
+  cache.keep(fileEntry(previous.script))
+  return { primary: primary.sharded, text: text.sharded, commonTerms: common, script: script.contents, scriptFile: previous.script }
 }
 
-/** Build every search file. `analyses` lets unchanged documents skip tokenizing. */
-export function buildSearch(input: SearchInput, analyses: AnalysisReuse = { known: new Map(), used: new Map() }): BuiltSearch {
-  const { papers } = input
-  const ids = papers.map((paper) => paper.id)
-  const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
-  const primaryValues = primaryDocuments(papers, input.topics).map((document) => primaryFields.map((field) => document[field as keyof PrimaryDocument]))
-  const primary = buildIndex(primaryFields, ids, analyzeAll(analysisOptions(PRIMARY_INDEX_OPTIONS), 'primary', primaryValues, analyses))
-  const textFields = TEXT_INDEX_OPTIONS.fields as string[]
-  const textValues = textDocuments(papers, input.textOf).map((document) => textFields.map((field) => document[field as keyof TextDocument]))
-  const text = buildIndex(textFields, ids, analyzeAll(analysisOptions(TEXT_INDEX_OPTIONS), 'text', textValues, analyses))
+// A shard file is the envelope with the shard's index entries as `data`, written from each entry's JSON.
+const EMPTY_SHARD = JSON.stringify(searchFile('shard', []))
+if (!EMPTY_SHARD.endsWith('"data":[]}')) throw new Error('research-digest: the search file envelope must end with its data')
 
-  const files = new Map<string, string | Uint8Array>()
-  const hashed = (folder: string, name: string, contents: string): string => {
-    const file = `search/${folder}${name}.${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.json`
-    files.set(file, contents)
-    return file
+function shardContents(entryJson: readonly string[]): string {
+  return `${EMPTY_SHARD.slice(0, -2)}${entryJson.join(',')}]}`
+}
+
+function shardFileName(folder: string, shard: string, contents: string): string {
+  return hashedName(folder, fileSafe(shard), contents)
+}
+
+function hashedName(folder: string, name: string, contents: string | Uint8Array): string {
+  return `search/${folder}${name}.${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.json`
+}
+
+function scriptFileOf(script: string | Uint8Array): string {
+  return `search/search.${createHash('sha256').update(script).digest('hex').slice(0, 12)}.js`
+}
+
+/** Split an index's terms into shard files. */
+function shardIndex(index: BuiltIndex, folder: string, hashes: readonly string[]): ShardedIndex {
+  const { documentIds: _ids, storedFields: _stored, ...tables } = index.tables
+  const byKey = new Map<string, string[]>()
+  for (const term of index.terms) {
+    const key = shardKey(term)
+    const shard = byKey.get(key)
+    if (shard) shard.push(index.entryJson(term))
+    else byKey.set(key, [index.entryJson(term)])
   }
-  // A shard file is the envelope with the shard's index entries as `data`, written from each entry's JSON.
-  const emptyShard = JSON.stringify(searchFile('shard', []))
-  if (!emptyShard.endsWith('"data":[]}')) throw new Error('research-digest: the search file envelope must end with its data')
-  const shardIndex = (index: BuiltIndex, folder: string) => {
-    const { documentIds: _ids, storedFields: _stored, ...tables } = index.tables
-    const byKey = new Map<string, string[]>()
-    for (const term of index.terms) {
-      const key = shardKey(term)
-      const shard = byKey.get(key)
-      if (shard) shard.push(index.entryJson(term))
-      else byKey.set(key, [index.entryJson(term)])
-    }
+  const shards = new Map<string, { file: string; bytes: number; contents: string }>()
+  for (const key of [...byKey.keys()].sort(compareStrings)) {
+    const contents = shardContents(byKey.get(key)!)
+    shards.set(key, { file: shardFileName(folder, key, contents), bytes: contents.length, contents })
+  }
+  return { tables: tables as IndexTables, shards, hashes }
+}
+
+/** Build every search file from scratch, with no cache. */
+export function buildSearch(input: SearchInput): BuiltSearch {
+  const parts = rebuildIndexes(input, null)
+  const script = bundleClient()
+  const output = assembleSearch(input, parts.primary, parts.text, parts.commonTerms, scriptFileOf(script), script)
+  return { files: output.files as Map<string, string | Uint8Array>, assets: output.assets, stats: output.stats }
+}
+
+/**
+ * The search files from both indexes' shards: shards, one fragment per paper, the
+ * base file and the script. Files unchanged since the previous build (shards and
+ * script given without contents) map to null.
+ */
+function assembleSearch(
+  input: SearchInput,
+  primary: ShardedIndex,
+  text: ShardedIndex,
+  commonTermList: readonly string[],
+  scriptFile: string,
+  script: string | Uint8Array | null,
+): { files: Map<string, string | Uint8Array | null>; assets: SearchAssets; stats: SearchStats; state: (code: string, topics: string) => SearchState } {
+  const { papers } = input
+  const files = new Map<string, string | Uint8Array | null>()
+  const shardMap = (index: ShardedIndex) => {
     const map: Record<string, string> = {}
     let bytes = 0
-    for (const key of [...byKey.keys()].sort(compareStrings)) {
-      const contents = `${emptyShard.slice(0, -2)}${byKey.get(key)!.join(',')}]}`
-      bytes += contents.length
-      map[key] = hashed(folder, fileSafe(key), contents)
+    for (const [key, shard] of index.shards) {
+      map[key] = shard.file
+      bytes += shard.bytes
+      files.set(shard.file, shard.contents)
     }
-    return { tables: tables as IndexTables, map, bytes, count: byKey.size }
+    return { map, bytes }
   }
-  const primaryShards = shardIndex(primary, 'p/')
-  const textShards = shardIndex(text, 't/')
+  const primaryShards = shardMap(primary)
+  const textShards = shardMap(text)
 
   const topicSlugs = input.topics.map((topic) => topic.slug)
   const reviewerNames = [...new Set(papers.flatMap(reviewersOf))].sort(compareStrings)
@@ -249,8 +478,8 @@ export function buildSearch(input: SearchInput, analyses: AnalysisReuse = { know
   })
   const base: SearchBase = {
     ids: papers.map((paper) => paper.id),
-    primary: primaryShards.tables,
-    text: textShards.tables,
+    primary: primary.tables,
+    text: text.tables,
     shards: { primary: primaryShards.map, text: textShards.map },
     fragments: 'search/f/',
     dates: papers.map((paper) => Number(newestDate(paper).replaceAll('-', '') || 0)),
@@ -259,25 +488,26 @@ export function buildSearch(input: SearchInput, analyses: AnalysisReuse = { know
     topicSlugs,
     topicNames: input.topics.map((topic) => topic.name),
     reviewerNames,
-    commonTerms: commonTerms(text),
+    commonTerms: [...commonTermList],
   }
   const baseContents = JSON.stringify(searchFile('base', base))
-  const baseFile = hashed('', 'base', baseContents)
-  const script = bundleClient()
-  const scriptFile = `search/search.${createHash('sha256').update(script).digest('hex').slice(0, 12)}.js`
+  const baseFile = hashedName('', 'base', baseContents)
+  files.set(baseFile, baseContents)
   files.set(scriptFile, script)
+  const indexState = (index: ShardedIndex): IndexState => ({ hashes: index.hashes, tables: index.tables, shards: [...index.shards].map(([key, shard]) => [key, shard.file, shard.bytes] as const) })
   return {
     files,
     assets: { base: baseFile, script: scriptFile },
     stats: {
       papers: papers.length,
-      primaryShards: primaryShards.count,
-      textShards: textShards.count,
+      primaryShards: primary.shards.size,
+      textShards: text.shards.size,
       baseBytes: baseContents.length,
       primaryBytes: primaryShards.bytes,
       textBytes: textShards.bytes,
       fragmentBytes,
     },
+    state: (code, topics) => ({ code, ids: base.ids, topics, primary: indexState(primary), text: indexState(text), commonTerms: base.commonTerms, script: scriptFile }),
   }
 }
 
@@ -286,18 +516,6 @@ function commonTerms(index: BuiltIndex): string[] {
   const count = index.tables.documentCount
   if (count < COMMON_TERMS_FROM) return []
   return index.terms.filter((term) => index.documentFrequency(term) > count * COMMON_TERM_SHARE).sort(compareStrings)
-}
-
-/** Analyse documents, reusing the analysis of any document seen before (same index, same field values). */
-function analyzeAll(options: AnalysisOptions, kind: string, values: ReadonlyArray<readonly string[]>, analyses: AnalysisReuse): AnalyzedDocument[] {
-  return values.map((fields) => {
-    const hash = createHash('sha1').update(kind).update('\0').update(fields.join('\0')).digest('base64')
-    const packed = analyses.known.get(hash)
-    const reused = packed === undefined ? null : unpackAnalysis(packed)
-    const document = reused ?? analyzeDocument(options, fields)
-    analyses.used.set(hash, packed !== undefined && reused ? packed : packAnalysis(document))
-    return document
-  })
 }
 
 /** A shard key as a file name: letters and digits kept, anything else as its code point. */
