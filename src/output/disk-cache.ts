@@ -1,24 +1,27 @@
 /**
- * The build cache on disk (`.cache/` by default): one pack file per namespace
- * (`<name>.pack`), holding every entry's JSON behind an index of offsets. Opening
- * reads only the index; each `get` is one positioned read of one entry, so a build
- * that needs 10,000 entries makes 10,000 reads of one open file rather than opening
+ * The build cache on disk (`.cache/` by default). Each namespace is an index
+ * file (`<name>.pack`: JSON naming every entry's segment, offset and length) and a
+ * few segment files (`<name>.<id>.seg`: entries' JSON back to back). Opening reads
+ * only the index; each `get` is one positioned read of one entry, so a build that
+ * needs 10,000 entries makes 10,000 reads of open files rather than opening
  * 10,000 files.
  *
- * New entries are kept in memory and written by {@link DiskCache.flush}, after
- * the build succeeded: the pack is rewritten (temporary file, then rename, so it
- * is replaced atomically) with the new entries and the old entries this build
- * used. Entries no build asks for any more (an edited review's old render, an old
- * version of a content file) are dropped then, so the cache does not grow with
- * every edit. When nothing was added, nothing is written.
+ * New entries are kept in memory and written by {@link DiskCache.flush} after the
+ * build succeeded, as one new segment; then a new index replaces the old one
+ * atomically (temporary file, then rename). The index lists the new entries and
+ * the old entries this build used (read or kept): entries no build asks for any
+ * more (an edited review's old render) drop out, so the cache does not grow with
+ * every edit. Segments are never changed once written, so an edit writes only
+ * what it added; when more than half the segment bytes are dropped entries, the
+ * live entries are copied into one new segment and the old segments deleted.
+ * When nothing was added, nothing is written.
  *
- * The cache is safe to delete at any time; an unreadable pack or entry is a miss.
- *
- * Pack layout (version 1): a first line `research-digest-cache 1 <index bytes>`,
- * then the index as JSON (`[[key, offset, length], …]`, offsets counted from the
- * end of the index), then the entries' JSON, back to back.
+ * Concurrent builds sharing a cache never corrupt it: each writes its own
+ * segment, and the last index written wins. The cache is safe to delete at any
+ * time; an unreadable index, segment or entry is a miss.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 
 /** A key/value store of JSON values on disk. */
@@ -27,55 +30,79 @@ export interface DiskCache<T> {
   set(key: string, value: T): void
   /** Is there an entry for `key`? Looks at the index only. */
   has(key: string): boolean
-  /** Count the stored entry for `key` as used by this build without reading it, so the next rewrite keeps it. */
+  /** Count the stored entry for `key` as used by this build without reading it, so the next index keeps it. */
   keep(key: string): void
   /**
-   * Write the pack again when entries were set since opening: those, plus the
-   * stored entries read since opening (the others are dropped). Returns how many
-   * new entries were written. Closes the pack; the cache can still be used afterwards.
+   * When entries were set since opening, write them as a new segment and a new
+   * index listing them and the stored entries used since opening (the others are
+   * dropped). Returns how many new entries were written. Closes open files; the
+   * cache can still be used afterwards.
    */
   flush(): number
-  /** Close the pack without writing anything (for a build that failed, or only reads). */
+  /** Close open files without writing anything (for a build that failed, or only reads). */
   close(): void
   /** Entries found on disk / asked for, since opening. */
   readonly stats: { hits: number; misses: number }
 }
 
 const FORMAT = 'research-digest-cache'
-const VERSION = 1
-/** The first line is at most this long. */
-const FIRST_LINE_BYTES = 64
+const VERSION = 2
+/** Copy live entries into one segment when dropped entries are more than this share of all segment bytes. */
+const MAX_DEAD_SHARE = 0.5
+/** … or when there are more segments than this. */
+const MAX_SEGMENTS = 32
+/** A segment no index names is deleted only when it is older than this (another build may be about to name it). */
+const ORPHAN_AGE_MS = 10 * 60 * 1000
 
-interface OpenPack {
-  readonly fd: number
-  /** Where entries start in the file. */
-  readonly start: number
-  readonly entries: Map<string, readonly [offset: number, length: number]>
+/** The index file's contents. */
+interface PackIndex {
+  readonly format: typeof FORMAT
+  readonly version: typeof VERSION
+  /** Segment file names (beside the index) and their sizes. */
+  readonly segments: ReadonlyArray<readonly [file: string, bytes: number]>
+  /** Key, segment number, offset, length. */
+  readonly entries: ReadonlyArray<readonly [key: string, segment: number, offset: number, length: number]>
+}
+
+interface Place {
+  readonly segment: number
+  readonly offset: number
+  readonly length: number
+}
+
+interface OpenIndex {
+  readonly segments: ReadonlyArray<readonly [string, number]>
+  readonly places: Map<string, Place>
+  /** Open segment files, by segment number (opened on first read). */
+  readonly descriptors: Map<number, number>
 }
 
 /** Open the cache namespace `name` under `directory`. */
 export function openDiskCache<T>(directory: string, name: string): DiskCache<T> {
-  const packFile = path.join(directory, `${name}.pack`)
+  const indexFile = path.join(directory, `${name}.pack`)
   const pending = new Map<string, T>()
   const used = new Set<string>()
   const stats = { hits: 0, misses: 0 }
-  let pack: OpenPack | null | undefined
+  let index: OpenIndex | null | undefined
 
-  const openPack = (): OpenPack | null => {
-    if (pack !== undefined) return pack
-    pack = readPackIndex(packFile)
-    return pack
+  const openIndex = (): OpenIndex | null => {
+    if (index === undefined) index = readIndex(indexFile)
+    return index
   }
-  const closePack = () => {
-    if (pack) closeSync(pack.fd)
-    pack = undefined
+  const closeAll = () => {
+    if (index) for (const fd of index.descriptors.values()) closeSync(fd)
+    index = undefined
   }
-  const readEntry = (opened: OpenPack, key: string): Buffer | null => {
-    const place = opened.entries.get(key)
+  const readEntry = (opened: OpenIndex, key: string): Buffer | null => {
+    const place = opened.places.get(key)
     if (!place) return null
-    const [offset, length] = place
-    const bytes = Buffer.allocUnsafe(length)
-    return readSync(opened.fd, bytes, 0, length, opened.start + offset) === length ? bytes : null
+    let fd = opened.descriptors.get(place.segment)
+    if (fd === undefined) {
+      fd = openSync(path.join(directory, opened.segments[place.segment]![0]), 'r')
+      opened.descriptors.set(place.segment, fd)
+    }
+    const bytes = Buffer.allocUnsafe(place.length)
+    return readSync(fd, bytes, 0, place.length, place.offset) === place.length ? bytes : null
   }
 
   return {
@@ -83,8 +110,8 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
     get(key) {
       const waiting = pending.get(key)
       if (waiting !== undefined) return waiting
-      const opened = openPack()
       try {
+        const opened = openIndex()
         const bytes = opened ? readEntry(opened, key) : null
         if (bytes) {
           const value = JSON.parse(bytes.toString('utf8')) as T
@@ -93,7 +120,7 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
           return value
         }
       } catch {
-        // An unreadable entry is a miss.
+        // An unreadable segment or entry is a miss.
       }
       stats.misses++
       return undefined
@@ -102,96 +129,119 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
       pending.set(key, value)
     },
     has(key) {
-      return pending.has(key) || (openPack()?.entries.has(key) ?? false)
+      return pending.has(key) || (openIndex()?.places.has(key) ?? false)
     },
     keep(key) {
-      if (openPack()?.entries.has(key)) used.add(key)
+      if (openIndex()?.places.has(key)) used.add(key)
     },
     flush() {
       if (pending.size === 0) {
-        closePack()
+        closeAll()
         return 0
       }
       const written = pending.size
       try {
         mkdirSync(directory, { recursive: true })
-        writePack(packFile, openPack(), [...used].filter((key) => !pending.has(key)), pending)
+        const opened = openIndex()
+        const kept = opened ? [...used].filter((key) => !pending.has(key) && opened.places.has(key)) : []
+        writeIndex(directory, name, opened, kept, pending, readEntry)
         // The layout before packs: one file per entry in a folder named like the namespace.
         rmSync(path.join(directory, name), { recursive: true, force: true })
       } catch {
         // A cache that cannot be written only costs time on the next build.
       } finally {
-        closePack()
+        closeAll()
       }
       pending.clear()
       used.clear()
       return written
     },
     close() {
-      closePack()
+      closeAll()
     },
   }
 }
 
-/** Open a pack and read its index; null when there is none or it cannot be read. */
-function readPackIndex(file: string): OpenPack | null {
-  let fd: number
+/** Read an index; null when there is none or it is not one this version reads. */
+function readIndex(file: string): OpenIndex | null {
   try {
-    fd = openSync(file, 'r')
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PackIndex>
+    if (parsed.format !== FORMAT || parsed.version !== VERSION || !Array.isArray(parsed.segments) || !Array.isArray(parsed.entries)) return null
+    const places = new Map<string, Place>()
+    for (const [key, segment, offset, length] of parsed.entries) places.set(key, { segment, offset, length })
+    return { segments: parsed.segments, places, descriptors: new Map() }
   } catch {
-    return null
-  }
-  try {
-    const head = Buffer.alloc(FIRST_LINE_BYTES)
-    const read = readSync(fd, head, 0, FIRST_LINE_BYTES, 0)
-    const newline = head.subarray(0, read).indexOf(10)
-    const [format, version, indexBytes] = head.toString('latin1', 0, Math.max(newline, 0)).split(' ')
-    const indexLength = Number(indexBytes)
-    if (newline < 0 || format !== FORMAT || Number(version) !== VERSION || !Number.isSafeInteger(indexLength) || indexLength < 2) throw new Error('not a pack')
-    const index = Buffer.allocUnsafe(indexLength)
-    if (readSync(fd, index, 0, indexLength, newline + 1) !== indexLength) throw new Error('truncated pack')
-    const list = JSON.parse(index.toString('utf8')) as Array<[string, number, number]>
-    return { fd, start: newline + 1 + indexLength, entries: new Map(list.map(([key, offset, length]) => [key, [offset, length] as const])) }
-  } catch {
-    closeSync(fd)
     return null
   }
 }
 
-/** Write a new pack: `kept` entries copied from the old pack one at a time (never all in memory), then the new ones. */
-function writePack<T>(file: string, old: OpenPack | null, kept: readonly string[], added: ReadonlyMap<string, T>): void {
-  const copied = old ? kept.filter((key) => old.entries.has(key)) : []
+/**
+ * Write `added` as a new segment and a new index naming it and the `kept` entries
+ * of `old`; or, when too much of the old segments is dropped entries, copy the kept
+ * entries into the new segment too and delete the old segments.
+ */
+function writeIndex<T>(
+  directory: string,
+  name: string,
+  old: OpenIndex | null,
+  kept: readonly string[],
+  added: ReadonlyMap<string, T>,
+  readEntry: (index: OpenIndex, key: string) => Buffer | null,
+): void {
   const fresh = [...added].map(([key, value]) => [key, Buffer.from(JSON.stringify(value), 'utf8')] as const)
-  let offset = 0
-  const place = (key: string, length: number) => {
-    const entry = [key, offset, length] as const
-    offset += length
-    return entry
-  }
-  const index = [...copied.map((key) => place(key, old!.entries.get(key)![1])), ...fresh.map(([key, bytes]) => place(key, bytes.length))]
-  const indexBytes = Buffer.from(JSON.stringify(index), 'utf8')
-  const temporary = `${file}.${process.pid}.tmp`
-  const fd = openSync(temporary, 'w')
-  try {
-    writeAll(fd, Buffer.from(`${FORMAT} ${VERSION} ${indexBytes.length}\n`, 'latin1'))
-    writeAll(fd, indexBytes)
-    let buffer = Buffer.allocUnsafe(1 << 16)
-    for (const key of copied) {
-      const [from, length] = old!.entries.get(key)!
-      if (buffer.length < length) buffer = Buffer.allocUnsafe(length)
-      if (readSync(old!.fd, buffer, 0, length, old!.start + from) !== length) throw new Error('the old pack ended early')
-      writeAll(fd, buffer.subarray(0, length))
-    }
-    for (const [, bytes] of fresh) writeAll(fd, bytes)
-  } catch (error) {
-    closeSync(fd)
-    rmSync(temporary, { force: true })
-    throw error
-  }
-  closeSync(fd)
-  renameSync(temporary, file)
-}
+  const keptBytes = kept.reduce((sum, key) => sum + old!.places.get(key)!.length, 0)
+  const oldBytes = old ? old.segments.reduce((sum, [, bytes]) => sum + bytes, 0) : 0
+  const compact = old !== null && (oldBytes - keptBytes > MAX_DEAD_SHARE * oldBytes || old.segments.length >= MAX_SEGMENTS)
 
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done)
+  const segmentFile = `${name}.${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.seg`
+  const entries: Array<readonly [string, number, number, number]> = []
+  const segments: Array<readonly [string, number]> = []
+  const oldSegmentNumber = new Map<number, number>()
+  if (old && !compact) {
+    for (const key of kept) {
+      const place = old.places.get(key)!
+      let segment = oldSegmentNumber.get(place.segment)
+      if (segment === undefined) {
+        segment = segments.length
+        oldSegmentNumber.set(place.segment, segment)
+        segments.push(old.segments[place.segment]!)
+      }
+      entries.push([key, segment, place.offset, place.length])
+    }
+  }
+  const newSegment = segments.length
+  const fd = openSync(path.join(directory, segmentFile), 'w')
+  let offset = 0
+  try {
+    const append = (key: string, bytes: Buffer) => {
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done)
+      entries.push([key, newSegment, offset, bytes.length])
+      offset += bytes.length
+    }
+    if (old && compact) {
+      for (const key of kept) {
+        const bytes = readEntry(old, key)
+        if (bytes) append(key, bytes)
+      }
+    }
+    for (const [key, bytes] of fresh) append(key, bytes)
+  } finally {
+    closeSync(fd)
+  }
+  segments.push([segmentFile, offset])
+
+  const index: PackIndex = { format: FORMAT, version: VERSION, segments, entries }
+  const indexFile = path.join(directory, `${name}.pack`)
+  const temporary = `${indexFile}.${process.pid}.tmp`
+  writeFileSync(temporary, JSON.stringify(index))
+  renameSync(temporary, indexFile)
+
+  // Delete segments the new index no longer names: those of the old index at once, others once they are old.
+  const named = new Set(segments.map(([file]) => file))
+  const previous = new Set(old?.segments.map(([file]) => file) ?? [])
+  for (const file of readdirSync(directory)) {
+    if (!file.startsWith(`${name}.`) || !file.endsWith('.seg') || named.has(file)) continue
+    const full = path.join(directory, file)
+    if (previous.has(file) || Date.now() - statSync(full).mtimeMs > ORPHAN_AGE_MS) rmSync(full, { force: true })
+  }
 }

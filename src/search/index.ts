@@ -26,7 +26,7 @@ import {
   type SearchFragment,
   type TextDocument,
 } from './options.ts'
-import { averageFieldLengths, patchShard, postingsDocumentFrequency, termsOf, type DocumentChange } from './shard-patch.ts'
+import { averageFieldLengths, patchShard, postingsDocumentFrequency, reduceChange, termsOf, type DocumentChange } from './shard-patch.ts'
 import { analysisOptions, analyzeDocument, buildIndex, packAnalysis, unpackAnalysis, type AnalysisOptions, type AnalyzedDocument, type BuiltIndex } from './term-index.ts'
 import { sourcePath } from '../source-root.ts'
 
@@ -338,7 +338,7 @@ function patchIndexes(input: SearchInput, previous: SearchState, topics: string,
       const before = cache.get(analysisEntry(state.hashes[shortId]!))
       const beforeAnalysis = before?.slot === 'analysis' ? unpackAnalysis(before.packed) : null
       if (!beforeAnalysis) return null
-      changes.push({ shortId, before: beforeAnalysis, after: analysisOf(analysis, hashes[shortId]!, values[kind][shortId]!, cache) })
+      changes.push(reduceChange({ shortId, before: beforeAnalysis, after: analysisOf(analysis, hashes[shortId]!, values[kind][shortId]!, cache) }))
     }
     for (const [shortId, hash] of hashes.entries()) if (!changed.includes(shortId)) cache.keep(analysisEntry(hash))
     const touchedKeys = new Set<string>()
@@ -360,7 +360,9 @@ function patchIndexes(input: SearchInput, previous: SearchState, topics: string,
         continue
       }
       const contents = shardContents(patched.entryJson)
-      shards.set(shard, { file: shardFileName(folder, shard, contents), bytes: contents.length, contents })
+      const file = shardFileName(folder, shard, contents)
+      // Patched to the same bytes (a term's postings moved within the shard, say): unchanged.
+      shards.set(shard, { file, bytes: contents.length, contents: file === old?.file ? null : contents })
     }
     for (const { file, contents } of shards.values()) if (contents === null) cache.keep(fileEntry(file))
     const fieldLength: Record<string, number[]> = { ...(state.tables.fieldLength as Record<string, number[]>) }

@@ -20,6 +20,30 @@ export interface DocumentChange {
   readonly after: AnalyzedDocument
 }
 
+/**
+ * The change reduced to the terms whose count changed in some field (added,
+ * removed or counted differently): postings of every other term stay as they are,
+ * so only the shards of these terms need patching. Lengths are kept whole.
+ */
+export function reduceChange(change: DocumentChange): DocumentChange {
+  const fields = Math.max(change.before.terms.length, change.after.terms.length)
+  const before: string[][] = []
+  const after: string[][] = []
+  for (let fieldId = 0; fieldId < fields; fieldId++) {
+    const old = pairsToMap(change.before.terms[fieldId] ?? [])
+    const now = pairsToMap(change.after.terms[fieldId] ?? [])
+    before.push([...old].filter(([term, count]) => now.get(term) !== count).flat())
+    after.push([...now].filter(([term, count]) => old.get(term) !== count).flat())
+  }
+  return { shortId: change.shortId, before: { lengths: change.before.lengths, terms: before }, after: { lengths: change.after.lengths, terms: after } }
+}
+
+function pairsToMap(pairs: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>()
+  for (let index = 0; index < pairs.length; index += 2) map.set(pairs[index]!, pairs[index + 1]!)
+  return map
+}
+
 /** Every term of an analysis, each once. */
 export function termsOf(document: AnalyzedDocument): Set<string> {
   const terms = new Set<string>()

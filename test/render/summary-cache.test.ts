@@ -62,9 +62,9 @@ describe('the summary render cache', () => {
 
   it('treats a corrupt entry as a miss', () => {
     const key = 'ab'.padEnd(64, '0')
-    const index = JSON.stringify([[key, 0, 9]])
     mkdirSync(path.join(work, 'corrupt'), { recursive: true })
-    writeFileSync(path.join(work, 'corrupt/summaries.pack'), `research-digest-cache 1 ${index.length}\n${index}{not json`)
+    writeFileSync(path.join(work, 'corrupt/summaries.1.seg'), '{not json')
+    writeFileSync(path.join(work, 'corrupt/summaries.pack'), JSON.stringify({ format: 'research-digest-cache', version: 2, segments: [['summaries.1.seg', 9]], entries: [[key, 0, 0, 9]] }))
     const cache = openDiskCache<{ html: string }>(path.join(work, 'corrupt'), 'summaries')
     expect(cache.get(key)).toBeUndefined()
     expect(cache.stats).toEqual({ hits: 0, misses: 1 })
