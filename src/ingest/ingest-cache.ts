@@ -1,7 +1,7 @@
 /**
  * Ingest results remembered between builds: a content file whose bytes, path and
  * code (see `code-fingerprint.ts`) are unchanged is not parsed again. An entry
- * holds the settings, format, reviews and text, and each message as the rule id,
+ * holds the settings, format and reviews (the text is the bytes decoded again), and each message as the rule id,
  * reason and place it was reported with, so the restored file carries the very
  * messages (with their hints and severities) a fresh parse would. Storage is the
  * output stage's business (`src/output/disk-cache.ts`); ingest only asks.
@@ -15,12 +15,15 @@ import type { SourceSettings } from './front-matter.ts'
 import type { Review } from '../model.ts'
 import { ingestSource, type ContentInput, type IngestedSource } from './index.ts'
 
+const utf8 = new TextDecoder('utf-8')
+
 /** One content file's ingest result, as JSON. */
 export interface CachedIngest {
   readonly settings: SourceSettings
   readonly format: string | null
   readonly reviews: readonly Review[]
-  readonly value: string | null
+  /** Whether the file was text: its VFile's value is then its bytes decoded, which are not stored again. */
+  readonly text: boolean
   readonly messages: ReadonlyArray<readonly [ruleId: RuleId, reason: string, line: number | null, column: number | null]>
 }
 
@@ -37,7 +40,7 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
   const cached = cache.get(key)
   if (cached) {
     const file = new VFile({ path: input.path })
-    if (cached.value !== null) file.value = cached.value
+    if (cached.text) file.value = utf8.decode(input.bytes)
     for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
     return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews }
   }
@@ -46,7 +49,7 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
     settings: source.settings,
     format: source.format,
     reviews: source.reviews,
-    value: typeof source.file.value === 'string' ? source.file.value : null,
+    text: typeof source.file.value === 'string',
     messages: source.file.messages.map((message) => [message.ruleId as RuleId, message.reason, message.line ?? null, message.column ?? null] as const),
   })
   return source

