@@ -110,6 +110,8 @@ export type SearchCacheEntry =
 export interface SearchCache {
   get(key: string): SearchCacheEntry | undefined
   set(key: string, value: SearchCacheEntry): void
+  /** Is there an entry for `key` (without reading it)? */
+  has(key: string): boolean
   /** Keep a stored entry without reading it (entries a build neither reads nor keeps may be dropped). */
   keep(key: string): void
 }
@@ -199,10 +201,25 @@ export function buildSearchCached(input: SearchInput, cache: SearchCache | null)
   const previousFiles = new Map<string, string>(cached?.slot === 'output' && Array.isArray(cached.files) ? cached.files : [])
   const stored = cache.get(SLOTS.state)
   const previous = stored?.slot === 'state' ? stored.state : null
-  const parts = (previous && patchIndexes(input, previous, topics, cache)) ?? rebuildIndexes(input, cache)
-  const script = parts.script ?? bundleClient()
-  const output = assembleSearch(input, parts.primary, parts.text, parts.commonTerms, parts.scriptFile ?? scriptFileOf(script), parts.script === null ? script : null)
+  const patched = previous ? patchIndexes(input, previous, topics, cache) : null
+  if (patched) {
+    const output = assembleSearch(input, patched.primary, patched.text, patched.commonTerms, patched.scriptFile, null)
+    const recorded = recordOutput(input, cache, key, topics, output, previousFiles)
+    if (recorded) return recorded
+  }
+  const rebuilt = rebuildIndexes(input, cache)
+  const script = bundleClient()
+  const output = assembleSearch(input, rebuilt.primary, rebuilt.text, rebuilt.commonTerms, scriptFileOf(script), script)
+  return recordOutput(input, cache, key, topics, output, previousFiles)!
+}
 
+/**
+ * Key every search file by its contents, remember the new ones and the state for
+ * the next build, and defer them all. A file unchanged since the previous build
+ * (null contents) is made from the cache if the output stage must write it; null
+ * when the previous build's digest of one is unknown.
+ */
+function recordOutput(input: SearchInput, cache: SearchCache, key: string, topics: string, output: AssembledSearch, previousFiles: ReadonlyMap<string, string>): SearchOutput | null {
   let rebuilt: BuiltSearch | null = null
   const fromCache = (name: string): string | Uint8Array => {
     const entry = cache.get(fileEntry(name))
@@ -213,16 +230,9 @@ export function buildSearchCached(input: SearchInput, cache: SearchCache | null)
   const files = new Map<string, DeferredFile>()
   const digests: Array<readonly [string, string]> = []
   for (const [name, contents] of output.files) {
-    if (contents === null) {
-      // Unchanged since the previous build: the same name and digest, made from the cache if it must be written.
-      const digest = previousFiles.get(name)
-      if (digest === undefined) return rebuildAll(input, cache, key)
-      files.set(name, { key: `search\0${name}\0${digest}`, render: () => fromCache(name) })
-      digests.push([name, digest])
-      continue
-    }
-    const digest = contentDigest(contents)
-    files.set(name, { key: `search\0${name}\0${digest}`, render: () => contents })
+    const digest = contents === null ? previousFiles.get(name) : contentDigest(contents)
+    if (digest === undefined) return null
+    files.set(name, { key: `search\0${name}\0${digest}`, render: contents === null ? () => fromCache(name) : () => contents })
     digests.push([name, digest])
   }
   for (const [name, contents] of output.files) {
@@ -231,27 +241,6 @@ export function buildSearchCached(input: SearchInput, cache: SearchCache | null)
     }
   }
   cache.set(SLOTS.state, { slot: 'state', state: output.state(searchCode(), topics) })
-  cache.set(SLOTS.output, { slot: 'output', key, files: digests, assets: output.assets, stats: output.stats })
-  return { files, assets: output.assets, stats: output.stats }
-}
-
-/** Rebuild everything without patching (when a cached shard turns out to be missing). */
-function rebuildAll(input: SearchInput, cache: SearchCache, key: string): SearchOutput {
-  const parts = rebuildIndexes(input, cache)
-  const script = bundleClient()
-  const output = assembleSearch(input, parts.primary, parts.text, parts.commonTerms, scriptFileOf(script), script)
-  const files = new Map<string, DeferredFile>()
-  const digests: Array<readonly [string, string]> = []
-  for (const [name, contents] of output.files) {
-    const made = contents!
-    const digest = contentDigest(made)
-    files.set(name, { key: `search\0${name}\0${digest}`, render: () => made })
-    digests.push([name, digest])
-    if (name.startsWith('search/p/') || name.startsWith('search/t/') || name === output.assets.script) {
-      cache.set(fileEntry(name), { slot: 'file', contents: typeof made === 'string' ? made : Buffer.from(made).toString('utf8') })
-    }
-  }
-  cache.set(SLOTS.state, { slot: 'state', state: output.state(searchCode(), JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name]))) })
   cache.set(SLOTS.output, { slot: 'output', key, files: digests, assets: output.assets, stats: output.stats })
   return { files, assets: output.assets, stats: output.stats }
 }
@@ -267,9 +256,6 @@ interface IndexParts {
   readonly primary: ShardedIndex
   readonly text: ShardedIndex
   readonly commonTerms: readonly string[]
-  /** The previous build's script (unchanged code), or null to bundle it. */
-  readonly script: null
-  readonly scriptFile: string | null
 }
 
 /** Field values of every document of both indexes. */
@@ -309,14 +295,14 @@ function rebuildIndexes(input: SearchInput, cache: SearchCache | null): IndexPar
   }
   const primary = build('primary', PRIMARY_INDEX_OPTIONS, 'p/')
   const text = build('text', TEXT_INDEX_OPTIONS, 't/')
-  return { primary: primary.sharded, text: text.sharded, commonTerms: commonTerms(text.index), script: null, scriptFile: null }
+  return { primary: primary.sharded, text: text.sharded, commonTerms: commonTerms(text.index) }
 }
 
 /**
  * Patch the previous build's indexes when only a few documents changed and every
  * paper kept its short id; null when that is not possible (then they are rebuilt).
  */
-function patchIndexes(input: SearchInput, previous: SearchState, topics: string, cache: SearchCache): (Omit<IndexParts, 'script'> & { readonly script: string }) | null {
+function patchIndexes(input: SearchInput, previous: SearchState, topics: string, cache: SearchCache): (IndexParts & { readonly scriptFile: string }) | null {
   if (previous.code !== searchCode() || previous.topics !== topics || previous.ids.length !== input.papers.length) return null
   if (input.papers.some((paper, index) => paper.id !== previous.ids[index])) return null
   const values = documentValues(input)
@@ -328,8 +314,7 @@ function patchIndexes(input: SearchInput, previous: SearchState, topics: string,
   const primaryPlan = plan('primary', previous.primary)
   const textPlan = plan('text', previous.text)
   if (primaryPlan.changed.length + textPlan.changed.length > MAX_PATCHED_DOCUMENTS) return null
-  const script = cache.get(fileEntry(previous.script))
-  if (script?.slot !== 'file') return null
+  if (!cache.has(fileEntry(previous.script))) return null
 
   const patch = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string, state: IndexState, { hashes, changed }: { hashes: string[]; changed: number[] }) => {
     const analysis = analysisOptions(options)
@@ -382,7 +367,7 @@ function patchIndexes(input: SearchInput, previous: SearchState, topics: string,
     common.sort(compareStrings)
   }
   cache.keep(fileEntry(previous.script))
-  return { primary: primary.sharded, text: text.sharded, commonTerms: common, script: script.contents, scriptFile: previous.script }
+  return { primary: primary.sharded, text: text.sharded, commonTerms: common, scriptFile: previous.script }
 }
 
 // A shard file is the envelope with the shard's index entries as `data`, written from each entry's JSON.
@@ -431,6 +416,14 @@ export function buildSearch(input: SearchInput): BuiltSearch {
   return { files: output.files as Map<string, string | Uint8Array>, assets: output.assets, stats: output.stats }
 }
 
+/** Every search file (null: unchanged since the previous build), with the state to remember for the next build. */
+interface AssembledSearch {
+  readonly files: ReadonlyMap<string, string | Uint8Array | null>
+  readonly assets: SearchAssets
+  readonly stats: SearchStats
+  readonly state: (code: string, topics: string) => SearchState
+}
+
 /**
  * The search files from both indexes' shards: shards, one fragment per paper, the
  * base file and the script. Files unchanged since the previous build (shards and
@@ -443,7 +436,7 @@ function assembleSearch(
   commonTermList: readonly string[],
   scriptFile: string,
   script: string | Uint8Array | null,
-): { files: Map<string, string | Uint8Array | null>; assets: SearchAssets; stats: SearchStats; state: (code: string, topics: string) => SearchState } {
+): AssembledSearch {
   const { papers } = input
   const files = new Map<string, string | Uint8Array | null>()
   const shardMap = (index: ShardedIndex) => {

@@ -74,7 +74,7 @@ describe('the search output cache', () => {
     const { buildSearchCached } = await import('../../src/search/index.ts')
     type Entry = import('../../src/search/index.ts').SearchCacheEntry
     const slots = new Map<string, Entry>()
-    const cache = { get: (key: string) => slots.get(key), set: (key: string, value: Entry) => void slots.set(key, value), keep: () => {} }
+    const cache = { get: (key: string) => slots.get(key), set: (key: string, value: Entry) => void slots.set(key, value), has: (key: string) => slots.has(key), keep: () => {} }
     const papers = Array.from({ length: 40 }, (_, index) => paper(index, `Review number ${index} about attention and topic${index}.`))
     const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary }
     const keysAndBytes = (output: Awaited<ReturnType<typeof buildSearchCached>>) =>
@@ -105,6 +105,7 @@ describe('the search output cache', () => {
         if (key.startsWith('file\0search/t/') || key.startsWith('file\0search/p/')) shardsWritten++
         slots.set(key, value)
       },
+      has: (key: string) => slots.has(key),
       keep: () => {},
     }
     const words = ['attention', 'diffusion', 'transformer', 'quantization', 'mamba', 'kernel', 'sparse', 'graph', 'agent', 'reward', 'token', 'vision']
