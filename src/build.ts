@@ -21,7 +21,7 @@ import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
-import { openDiskCache } from './output/disk-cache.ts'
+import { openDiskCache, type DiskCache } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
@@ -129,15 +129,46 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
 }
 
+/** The build cache, one store per kind of entry; all null without a cache folder. */
+interface OpenCaches {
+  readonly summaries: SummaryCache | null
+  readonly tags: DiskCache<string[]> | null
+  readonly ingest: DiskCache<CachedIngest> | null
+  readonly search: DiskCache<SearchCacheEntry> | null
+  /** Every store, to flush or close them all. */
+  readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close'>>
+}
+
+function openCaches(config: ResolvedConfig): OpenCaches {
+  const open = <T>(name: string): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name) : null)
+  const summaryMeta = open<CachedSummaryMeta>('summaries')
+  const summaryHtml = open<CachedSummaryHtml>('summary-html')
+  const tags = open<string[]>('tags')
+  const ingest = open<CachedIngest>('ingest')
+  const search = open<SearchCacheEntry>('search')
+  const all = [summaryMeta, summaryHtml, tags, ingest, search].flatMap((cache) => (cache ? [cache] : []))
+  return { summaries: summaryMeta && summaryHtml ? summaryCacheOn(summaryMeta, summaryHtml) : null, tags, ingest, search, all }
+}
+
+/**
+ * `digest check`: read and validate the content as a build would, taking
+ * unchanged files and summaries from the build cache when there is one, but
+ * writing nothing, not even to the cache.
+ */
+export async function checkContent(config: ResolvedConfig, onProgress: ProgressListener = () => {}): Promise<ContentAnalysis> {
+  const caches = openCaches(config)
+  try {
+    return await analyzeContent(config, { summaries: caches.summaries, tags: caches.tags, ingest: caches.ingest }, onProgress)
+  } finally {
+    for (const cache of caches.all) cache.close()
+  }
+}
+
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
-  const summaryMeta = config.cacheDir ? openDiskCache<CachedSummaryMeta>(config.cacheDir, 'summaries') : null
-  const summaryHtml = config.cacheDir ? openDiskCache<CachedSummaryHtml>(config.cacheDir, 'summary-html') : null
-  const summaryCache = summaryMeta && summaryHtml ? summaryCacheOn(summaryMeta, summaryHtml) : null
-  const tagCache = config.cacheDir ? openDiskCache<string[]>(config.cacheDir, 'tags') : null
-  const ingestCache = config.cacheDir ? openDiskCache<CachedIngest>(config.cacheDir, 'ingest') : null
-  const searchCache = config.cacheDir ? openDiskCache<SearchCacheEntry>(config.cacheDir, 'search') : null
+  const caches = openCaches(config)
+  const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
     const onProgress = options.onProgress ?? (() => {})
     const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache }, onProgress)
@@ -173,18 +204,14 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
       // Pages are made while they are written (so the site is never all in memory): count that time as pages.
       timings.pages += output.renderMilliseconds
       // Cache new renders only once the build succeeded.
-      summaryMeta?.flush()
-      summaryHtml?.flush()
-      tagCache?.flush()
-      ingestCache?.flush()
-      searchCache?.flush()
+      for (const cache of caches.all) cache.flush()
     }
     timings.output = performance.now() - started - (output?.renderMilliseconds ?? 0)
 
     return { files, sources, papers, site, output, timings }
   } finally {
     // Flushed caches are closed already; after a failure, nothing is written.
-    for (const cache of [summaryMeta, summaryHtml, tagCache, ingestCache, searchCache]) cache?.close()
+    for (const cache of caches.all) cache.close()
   }
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { analyzeContent, build } from './build.ts'
+import { build, checkContent } from './build.ts'
 import type { IngestedSource } from './ingest/index.ts'
 import type { Paper } from './model.ts'
 import type { VFile } from 'vfile'
@@ -105,7 +105,7 @@ function timingLine(result: Awaited<ReturnType<typeof build>>): string {
 async function runCheck(flags: SiteFlags): Promise<number> {
   const config = await configFrom(flags)
   const started = performance.now()
-  const result = await analyzeContent(config)
+  const result = await checkContent(config)
   process.stdout.write(formatMessages(result.files, { colour: colour(), root: process.cwd() }))
   return report(result, flags, performance.now() - started, null, true)
 }
