@@ -6,7 +6,7 @@
 // loading the TypeScript through tsx's loader does. Should bundling fail, or with
 // DIGEST_NO_BUNDLE=1, the sources run through tsx as they are.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -72,5 +72,9 @@ function writeBundle(folder, file) {
   const temporary = `${file}.${process.pid}.tmp`
   writeFileSync(temporary, result.outputFiles[0].contents)
   renameSync(temporary, file)
+  // Bundles of earlier sources are of no more use (a process running one has loaded it already).
+  for (const other of readdirSync(folder)) {
+    if (/^cli-[0-9a-f]{16}\.mjs$/.test(other) && other !== path.basename(file)) rmSync(path.join(folder, other), { force: true })
+  }
   return file
 }
