@@ -41,7 +41,7 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
     let tags: string[] | undefined
     let key: string | null = null
     if (tagCache) {
-      key = createHash('sha256').update(JSON.stringify([tagCache.fingerprint, text, overrides])).digest('hex')
+      key = tagKey(tagCache.fingerprint, text, overrides)
       tags = tagCache.get(key)
     }
     if (!tags) {
@@ -59,6 +59,16 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
     }
   })
   return papers.sort(comparePapers)
+}
+
+/**
+ * The tag cache key of a paper's text: summaries are hashed as they are, each
+ * after its length, rather than JSON-escaped first (most of a build's bytes).
+ */
+function tagKey(fingerprint: string, text: { readonly title: string; readonly summaries: readonly string[] }, overrides: readonly TagOverride[]): string {
+  const hash = createHash('sha256').update(JSON.stringify([fingerprint, text.title, overrides, text.summaries.length]))
+  for (const summary of text.summaries) hash.update(`\0${summary.length}\0`).update(summary)
+  return hash.digest('hex')
 }
 
 type PaperDraft = Omit<Paper, 'id' | 'tags'>

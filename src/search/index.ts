@@ -179,7 +179,12 @@ export function buildSearchCached(input: SearchInput, cache: SearchCache | null)
   const topics = JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name]))
   const hash = createHash('sha256').update(searchCode()).update(topics)
   for (const paper of input.papers) {
-    hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers, input.textOf(review)])]))
+    hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers])]))
+    // Review text as it is, after its length: JSON-escaping it first would cost more than hashing it.
+    for (const review of paper.reviews) {
+      const text = input.textOf(review)
+      hash.update(`\0${text.length}\0`).update(text)
+    }
   }
   const key = hash.digest('hex')
   const cached = cache.get(SLOTS.output)
