@@ -40,7 +40,7 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
   const cached = cache.get(key)
   if (cached) {
     const file = new VFile({ path: input.path })
-    if (cached.text) file.value = utf8.decode(input.bytes)
+    if (cached.text) decodeWhenRead(file, input.bytes)
     for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
     return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews }
   }
@@ -53,4 +53,15 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
     messages: source.file.messages.map((message) => [message.ruleId as RuleId, message.reason, message.line ?? null, message.column ?? null] as const),
   })
   return source
+}
+
+/** Give `file` the decoded `bytes` as its value, decoded only if something reads it (most builds never do). */
+function decodeWhenRead(file: VFile, bytes: Uint8Array): void {
+  let decoded: string | undefined
+  Object.defineProperty(file, 'value', {
+    configurable: true,
+    enumerable: true,
+    get: () => (decoded ??= utf8.decode(bytes)),
+    set: (value: unknown) => Object.defineProperty(file, 'value', { configurable: true, enumerable: true, writable: true, value }),
+  })
 }
