@@ -13,7 +13,9 @@ import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog, type TagCache } from './catalog/index.ts'
-import { parseTaxonomy, type Taxonomy } from './catalog/topics.ts'
+import type { Taxonomy } from './catalog/topics.ts'
+import { buildCodeFingerprint } from './code-fingerprint.ts'
+import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
 import type { IngestedSource } from './ingest/index.ts'
 import { ingestSourceCached, type CachedIngest, type IngestCache } from './ingest/ingest-cache.ts'
 import { readContentFolder } from './ingest/read-content.ts'
@@ -77,6 +79,7 @@ export interface BuildCaches {
   readonly ingest?: IngestCache | null
   readonly summaries?: SummaryCache | null
   readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void } | null
+  readonly taxonomy?: TaxonomyCache | null
 }
 
 /** The tagger's own source: a change to it invalidates cached tags. */
@@ -114,7 +117,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
 
   started = performance.now()
   onProgress({ stage: 'catalog', done: 0, total: 0, unit: 'papers' })
-  const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config)
+  const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config, caches.taxonomy ?? null)
   files.push(taxonomyFile)
   const tagCache: TagCache | null = caches.tags
     ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags) }
@@ -135,6 +138,7 @@ interface OpenCaches {
   readonly tags: DiskCache<string[]> | null
   readonly ingest: DiskCache<CachedIngest> | null
   readonly search: DiskCache<SearchCacheEntry> | null
+  readonly taxonomy: DiskCache<CachedTaxonomy> | null
   /** Every store, to flush or close them all. */
   readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close'>>
 }
@@ -146,8 +150,9 @@ function openCaches(config: ResolvedConfig): OpenCaches {
   const tags = open<string[]>('tags')
   const ingest = open<CachedIngest>('ingest')
   const search = open<SearchCacheEntry>('search')
-  const all = [summaryMeta, summaryHtml, tags, ingest, search].flatMap((cache) => (cache ? [cache] : []))
-  return { summaries: summaryMeta && summaryHtml ? summaryCacheOn(summaryMeta, summaryHtml) : null, tags, ingest, search, all }
+  const taxonomy = open<CachedTaxonomy>('taxonomy')
+  const all = [summaryMeta, summaryHtml, tags, ingest, search, taxonomy].flatMap((cache) => (cache ? [cache] : []))
+  return { summaries: summaryMeta && summaryHtml ? summaryCacheOn(summaryMeta, summaryHtml) : null, tags, ingest, search, taxonomy, all }
 }
 
 /**
@@ -158,7 +163,7 @@ function openCaches(config: ResolvedConfig): OpenCaches {
 export async function checkContent(config: ResolvedConfig, onProgress: ProgressListener = () => {}): Promise<ContentAnalysis> {
   const caches = openCaches(config)
   try {
-    return await analyzeContent(config, { summaries: caches.summaries, tags: caches.tags, ingest: caches.ingest }, onProgress)
+    return await analyzeContent(config, { summaries: caches.summaries, tags: caches.tags, ingest: caches.ingest, taxonomy: caches.taxonomy }, onProgress)
   } finally {
     for (const cache of caches.all) cache.close()
   }
@@ -171,7 +176,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
     const onProgress = options.onProgress ?? (() => {})
-    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache }, onProgress)
+    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy }, onProgress)
     const { files, sources, taxonomy, papers, rendered } = analysis
     const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
@@ -215,7 +220,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   }
 }
 
-async function loadTaxonomy(config: ResolvedConfig): Promise<{ taxonomy: Taxonomy; file: VFile }> {
+async function loadTaxonomy(config: ResolvedConfig, cache: TaxonomyCache | null): Promise<{ taxonomy: Taxonomy; file: VFile }> {
   const file = new VFile({ path: config.topicsFile })
   let text = ''
   try {
@@ -225,7 +230,7 @@ async function loadTaxonomy(config: ResolvedConfig): Promise<{ taxonomy: Taxonom
     return { taxonomy: { topics: [] }, file }
   }
   file.value = text
-  return { taxonomy: parseTaxonomy(text, file), file }
+  return { taxonomy: parseTaxonomyCached(text, file, buildCodeFingerprint(), cache), file }
 }
 
 async function assertFolder(folder: string, error: () => DigestError): Promise<void> {

@@ -86,6 +86,8 @@ const DEFAULT_MAX_TAGS = 5
 const globalTwins = new WeakMap<RegExp, RegExp>()
 /** A lower-case literal every match of the phrase contains, when the phrase has one. */
 const needles = new WeakMap<RegExp, string>()
+/** The phrase each compiled rule was made from (for the taxonomy cache). */
+const phraseSources = new WeakMap<RegExp, string>()
 
 /**
  * The longest run of plain letters and digits that every match of `source` must
@@ -200,7 +202,41 @@ function compilePhrase(phrase: string): RegExp {
     allNeedles.add(needle.toLowerCase())
   }
   if (re.test('')) throw new SyntaxError('phrase matches the empty string')
+  phraseSources.set(re, phrase)
   return re
+}
+
+/** The phrases of a topic's rules, as written in the taxonomy. */
+export interface TopicPhrases {
+  readonly title: readonly string[]
+  readonly summary: readonly string[]
+  readonly exclude: readonly string[]
+}
+
+/** The phrases a rule set was compiled from (rules compiled by {@link parseTaxonomy} only). */
+export function phrasesOf(rules: TopicRuleSet): TopicPhrases {
+  const sources = (list: readonly RegExp[]) => list.map((re) => phraseSources.get(re) ?? re.source)
+  return { title: sources(rules.title), summary: sources(rules.summary), exclude: sources(rules.exclude) }
+}
+
+/**
+ * Rules from phrases {@link parseTaxonomy} accepted before, compiled only when
+ * first used: a build whose tags all come from the cache compiles none.
+ */
+export function lazyRuleSet(phrases: TopicPhrases): TopicRuleSet {
+  let compiled: TopicRuleSet | null = null
+  const rules = () => (compiled ??= { title: phrases.title.map(compilePhrase), summary: phrases.summary.map(compilePhrase), exclude: phrases.exclude.map(compilePhrase) })
+  return {
+    get title() {
+      return rules().title
+    },
+    get summary() {
+      return rules().summary
+    },
+    get exclude() {
+      return rules().exclude
+    },
+  }
 }
 
 function placeOf(node: YamlNode | null | undefined, lines: LineCounter) {
