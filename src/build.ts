@@ -82,8 +82,8 @@ export interface BuildCaches {
   readonly taxonomy?: TaxonomyCache | null
 }
 
-/** The tagger's own source: a change to it invalidates cached tags. */
-const TAGGER_SOURCE = readFileSync(sourcePath('catalog', 'topics.ts'))
+/** The tagger's own source (with the taxonomy cache's): a change to it invalidates cached tags. */
+const TAGGER_SOURCE = Buffer.concat([readFileSync(sourcePath('catalog', 'topics.ts')), readFileSync(sourcePath('catalog', 'taxonomy-cache.ts'))])
 
 /** Everything known about the content before any page is made. */
 export interface ContentAnalysis {

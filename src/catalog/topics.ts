@@ -447,9 +447,13 @@ let scanner = new NeedleScanner(allNeedles)
 let scanned = new Map<string, Set<string>>()
 
 function needlesIn(text: string): Set<string> {
+  // Phrases compiled since (a cached taxonomy compiles them when first used) add needles: scan again.
+  if (scanner.size !== allNeedles.size) {
+    scanner = new NeedleScanner(allNeedles)
+    scanned = new Map()
+  }
   let found = scanned.get(text)
   if (!found) {
-    if (scanner.size !== allNeedles.size) scanner = new NeedleScanner(allNeedles)
     found = scanner.found(text.toLowerCase())
     if (scanned.size >= 4) scanned = new Map()
     scanned.set(text, found)

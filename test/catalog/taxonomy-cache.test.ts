@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { VFile } from 'vfile'
 import { parseTaxonomyCached, type CachedTaxonomy } from '../../src/catalog/taxonomy-cache.ts'
 import { parseTaxonomy, phrasesOf, tagPaper, type Taxonomy } from '../../src/catalog/topics.ts'
@@ -49,6 +49,29 @@ describe('the taxonomy cache', () => {
     // Another code version is another key.
     parseTaxonomyCached(text, new VFile(), 'other code', cache)
     expect(cache.sets).toBe(2)
+  })
+
+  it('tags exactly as a fresh parse in a process that never compiled the phrases (they compile topic by topic)', async () => {
+    const text = readFileSync(path.join(ROOT, 'content/topics.yaml'), 'utf8')
+    const cache = memoryCache()
+    const fresh = parseTaxonomy(text, new VFile())
+    parseTaxonomyCached(text, new VFile(), 'code', cache)
+    // A fresh copy of the tagger's module state, as in a new build process.
+    vi.resetModules()
+    const topics = await import('../../src/catalog/topics.ts')
+    const { parseTaxonomyCached: restore } = await import('../../src/catalog/taxonomy-cache.ts')
+    const restored = restore(text, new VFile(), 'code', cache)
+    const reviews = readdirSync(path.join(ROOT, 'content'))
+      .filter((name) => !name.endsWith('.yaml'))
+      .flatMap((name) => ingestSource({ path: name, bytes: readFileSync(path.join(ROOT, 'content', name)) }).reviews)
+    let tagged = 0
+    for (const review of reviews) {
+      const paper = { title: review.title ?? '', summaries: [review.summary] }
+      const tags = topics.tagPaper(restored, paper)
+      expect(tags).toEqual(tagPaper(fresh, paper))
+      if (tags.length > 0) tagged++
+    }
+    expect(tagged).toBeGreaterThan(100)
   })
 
   it('reports the messages of a taxonomy with problems again, with their places', () => {
