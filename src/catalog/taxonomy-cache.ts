@@ -36,7 +36,8 @@ export function parseTaxonomyCached(text: string, file: VFile, code: string, cac
     for (const message of cached.messages) {
       file.message(message.reason, { ...(message.place ? { place: message.place } : {}), ruleId: message.ruleId ?? undefined, source: message.source ?? undefined })
     }
-    return { topics: cached.topics.map(({ phrases, ...topic }) => ({ ...topic, rules: lazyRuleSet(phrases) })) }
+    // Keys in the order parseTaxonomy gives them: pages are keyed by the JSON of the topics.
+    return { topics: cached.topics.map(({ slug, name, description, weight, phrases }) => ({ slug, name, description, rules: lazyRuleSet(phrases), weight })) }
   }
   const before = file.messages.length
   const taxonomy = parseTaxonomy(text, file)

@@ -46,6 +46,8 @@ describe('the taxonomy cache', () => {
       expect(tagPaper(restored, text)).toEqual(tagPaper(fresh, text))
     }
     expect(shape(restored)).toEqual(shape(fresh))
+    // Pages are keyed by the topics' JSON: it must not change when the taxonomy comes from the cache.
+    expect(JSON.stringify(restored.topics)).toBe(JSON.stringify(fresh.topics))
     // Another code version is another key.
     parseTaxonomyCached(text, new VFile(), 'other code', cache)
     expect(cache.sets).toBe(2)
