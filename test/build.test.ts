@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build, type BuildResult } from '../src/build.ts'
 import { resolveConfig } from '../src/config.ts'
-import { fileContents, writeSite } from '../src/output/write-site.ts'
+import { fileContents, writeSite, type SiteFileContents } from '../src/output/write-site.ts'
 
 // `rename` is wrapped so one test can make the swap-in step fail; everything else is the real fs.
 const renameHook = vi.hoisted(() => ({ fail: null as null | ((from: string, to: string) => boolean) }))
@@ -303,6 +303,30 @@ describe('deferred files', () => {
     renders.length = 0
     await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })
     expect(renders).toEqual([])
+  })
+
+  it('makes a file given in pieces straight into place, byte for byte, and keeps it untouched when a new key brings the same bytes', async () => {
+    const outDir = path.join(work, 'pieces', 'dist')
+    const manifestFile = path.join(work, 'pieces', 'manifest.json')
+    // Over a megabyte of text in many pieces, non-ASCII included, so it is written in several batches.
+    const pieces = (tail: string) => Array.from({ length: 3000 }, (_, index) => `${index}: naïve Bayes — ∑ ${'x'.repeat(500)}\n`).concat(tail)
+    const site = (key: string, tail: string, first = 'first') =>
+      new Map<string, SiteFileContents>([
+        ['big.json', { key, render: () => ({ pieces: pieces(tail) }) }],
+        ['small.txt', first],
+      ])
+    const { statSync } = await import('node:fs')
+    expect(await writeSite(outDir, site('k1', 'end'), { manifestFile })).toMatchObject({ written: 2, rendered: 1 })
+    expect(await readFile(path.join(outDir, 'big.json'), 'utf8')).toBe(pieces('end').join(''))
+    const before = statSync(path.join(outDir, 'big.json')).mtimeMs
+
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await writeSite(outDir, site('k2', 'end', 'second'), { manifestFile })).toMatchObject({ written: 1, unchanged: 1, rendered: 1 })
+    expect(statSync(path.join(outDir, 'big.json')).mtimeMs).toBe(before)
+    expect(await writeSite(outDir, site('k3', 'changed end'), { manifestFile })).toMatchObject({ written: 2, unchanged: 0, rendered: 1 })
+    expect(await readFile(path.join(outDir, 'big.json'), 'utf8')).toBe(pieces('changed end').join(''))
+    expect(await writeSite(outDir, site('k3', 'changed end'), { manifestFile })).toMatchObject({ written: 0, unchanged: 2, rendered: 0 })
+    expect(await leftovers(path.dirname(outDir))).toEqual([])
   })
 
   it('writes a file again when it was deleted or edited in the output folder, and removes folders left empty', async () => {

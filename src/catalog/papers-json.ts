@@ -4,9 +4,24 @@
  */
 import { PAPERS_JSON_VERSION, type Paper, type Review } from '../model.ts'
 
-/** Serialise papers as the `papers.json` document (with a trailing newline). */
-export function serializePapers(papers: readonly Paper[]): string {
-  return `${JSON.stringify({ version: PAPERS_JSON_VERSION, papers: papers.map(paperRecord) }, null, 2)}\n`
+/**
+ * The `papers.json` document in pieces, one per paper, made as they are asked
+ * for: joined, exactly `JSON.stringify({ version, papers }, null, 2)` and a
+ * newline. At 100,000 reviews the document is larger than the longest string V8
+ * can hold, so it is written piece by piece.
+ */
+export function* papersJsonPieces(papers: readonly Paper[]): Generator<string> {
+  if (papers.length === 0) {
+    yield `${JSON.stringify({ version: PAPERS_JSON_VERSION, papers: [] }, null, 2)}\n`
+    return
+  }
+  yield `{\n  "version": ${JSON.stringify(PAPERS_JSON_VERSION)},\n  "papers": [\n`
+  for (let index = 0; index < papers.length; index++) {
+    // Pretty-printed JSON holds line breaks only between tokens (those in strings are escaped): indent each line by the array's depth.
+    const record = JSON.stringify(paperRecord(papers[index]!), null, 2).replaceAll('\n', '\n    ')
+    yield `    ${record}${index < papers.length - 1 ? ',' : ''}\n`
+  }
+  yield '  ]\n}\n'
 }
 
 /** One paper as it appears in `papers.json` (also used for `/papers/<id>/paper.json`). */

@@ -12,11 +12,13 @@
  *   that sync by mtime upload only what changed) and a rebuild costs what changed.
  *
  * Files may be given as {@link DeferredFile}s: contents made only when the file's
- * key differs from the one recorded for it by the previous build.
+ * key differs from the one recorded for it by the previous build. A deferred file
+ * may be made in {@link Pieces}, hashed and written piece by piece, so a large
+ * file (`papers.json` holds every summary) is never one string in memory.
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, statSync } from 'node:fs'
-import { cp, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
+import { cp, mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /**
@@ -26,7 +28,17 @@ import path from 'node:path'
  */
 export interface DeferredFile {
   readonly key: string
-  readonly render: () => string | Uint8Array
+  readonly render: () => string | Uint8Array | Pieces
+}
+
+/**
+ * A file's contents as a sequence of strings, made as they are written. Past
+ * V8's string limit (about 512 MiB) a file can only be made this way; well below
+ * it, it still spares joining, converting and hashing one huge string.
+ */
+export interface Pieces {
+  /** Whole pieces of text: none may end half-way through a surrogate pair. */
+  readonly pieces: Iterable<string>
 }
 
 /** A file's contents, a file to copy as it is, or contents made on demand. */
@@ -61,9 +73,15 @@ export function isDeferred(contents: SiteFileContents): contents is DeferredFile
   return typeof contents === 'object' && 'render' in contents
 }
 
-/** A site file's contents, making a deferred file's now. */
+/** A site file's contents, making a deferred file's now (and joining its pieces: for reading small sites, as tests do). */
 export function fileContents(contents: SiteFileContents): string | Uint8Array | { readonly copyFrom: string } {
-  return isDeferred(contents) ? contents.render() : contents
+  if (!isDeferred(contents)) return contents
+  const made = contents.render()
+  return isPieces(made) ? [...made.pieces].join('') : made
+}
+
+function isPieces(made: string | Uint8Array | Pieces): made is Pieces {
+  return typeof made === 'object' && 'pieces' in made
 }
 
 /** One file of the site, checked and (unless it must be made first) hashed. */
@@ -129,14 +147,17 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   const manifest: Record<string, readonly [string, number, string | null]> = {}
   const rendering = { count: 0, milliseconds: 0 }
   plan.onRendered(0, plan.toRender)
-  /** The file's contents and identity, making a deferred file if need be. */
-  const materialize = async (file: PlannedFile): Promise<{ contents: string | Uint8Array | { readonly copyFrom: string }; hash: string; size: number }> => {
+  /** The file's contents and identity, making a deferred file if need be; pieces are made, hashed and written to `scratchFile()` in one go. */
+  const materialize: Materialize = async (file, scratchFile) => {
     if (!isDeferred(file.contents)) return { contents: file.contents, ...file.identity! }
     const started = performance.now()
     const contents = file.contents.render()
     rendering.milliseconds += performance.now() - started
+    const made: Made = isPieces(contents)
+      ? { contents: null, ...(await writePieces(await scratchFile(), contents.pieces, (milliseconds) => (rendering.milliseconds += milliseconds))) }
+      : { contents, ...(await contentIdentity(contents)) }
     if (file.identity === null) plan.onRendered(++rendering.count, plan.toRender)
-    return { contents, ...(await contentIdentity(contents)) }
+    return made
   }
   const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
   // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
@@ -151,7 +172,9 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
   return writeOutput(await planOutput(outDir, files, options))
 }
 
-type Materialize = (file: PlannedFile) => Promise<{ contents: string | Uint8Array | { readonly copyFrom: string }; hash: string; size: number }>
+/** Contents with their identity; `contents` is null when the file was made in pieces, straight into its scratch file. */
+type Made = { contents: string | Uint8Array | { readonly copyFrom: string } | null; hash: string; size: number }
+type Materialize = (file: PlannedFile, scratchFile: () => Promise<string>) => Promise<Made>
 type Counts = Pick<WriteReport, 'written' | 'unchanged' | 'removed'>
 
 /** Write only changed files, each atomically; delete files no longer produced. */
@@ -172,17 +195,23 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
         manifest[file.relative] = [file.identity.hash, file.identity.size, file.key]
         return
       }
-      const made = await materialize(file)
+      let temporary: string | null = null
+      const scratchFile = async () => {
+        scratchReady ??= rm(scratch, { recursive: true, force: true }).then(() => mkdir(scratch, { recursive: true }))
+        await scratchReady
+        return (temporary ??= path.join(scratch, String(counter++)))
+      }
+      const made = await materialize(file, scratchFile)
       manifest[file.relative] = [made.hash, made.size, file.key]
-      if (intact(made)) return
-      scratchReady ??= rm(scratch, { recursive: true, force: true }).then(() => mkdir(scratch, { recursive: true }))
-      await scratchReady
+      if (intact(made)) {
+        if (temporary) await unlink(temporary)
+        return
+      }
       const folder = path.dirname(target)
       if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }))
       await folders.get(folder)
-      const temporary = path.join(scratch, String(counter++))
-      await writeContents(temporary, made.contents)
-      await rename(temporary, target)
+      if (made.contents !== null) await writeContents(await scratchFile(), made.contents)
+      await rename(await scratchFile(), target)
       written++
     })
   } finally {
@@ -216,9 +245,10 @@ async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest
     const folders = [...new Set(plan.files.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
     for (const folder of folders) await mkdir(folder, { recursive: true })
     await forEachLimited(plan.files, WRITE_CONCURRENCY, async (file) => {
-      const made = await materialize(file)
+      const target = path.join(staging, ...file.segments)
+      const made = await materialize(file, async () => target)
       manifest[file.relative] = [made.hash, made.size, file.key]
-      await writeContents(path.join(staging, ...file.segments), made.contents)
+      if (made.contents !== null) await writeContents(target, made.contents)
     })
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
@@ -251,6 +281,46 @@ async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest
 async function writeContents(target: string, contents: string | Uint8Array | { readonly copyFrom: string }): Promise<void> {
   if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
   else await cp(contents.copyFrom, target)
+}
+
+/** Pieces are joined into writes of about this many UTF-16 code units. */
+const PIECES_PER_WRITE = 1 << 20
+
+/**
+ * Make `pieces` into `target`, hashing them as they are written: the identity
+ * {@link contentIdentity} gives their joined string. The time spent making pieces
+ * (not writing them) is told to `onMaking`.
+ */
+async function writePieces(target: string, pieces: Iterable<string>, onMaking: (milliseconds: number) => void): Promise<{ hash: string; size: number }> {
+  const hash = createHash('sha1')
+  let size = 0
+  const handle = await open(target, 'w')
+  try {
+    let batch: string[] = []
+    let length = 0
+    const writeBatch = async () => {
+      const bytes = Buffer.from(batch.join(''), 'utf8')
+      batch = []
+      length = 0
+      hash.update(bytes)
+      size += bytes.length
+      for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
+    }
+    const iterator = pieces[Symbol.iterator]()
+    for (;;) {
+      const started = performance.now()
+      const step = iterator.next()
+      onMaking(performance.now() - started)
+      if (step.done) break
+      batch.push(step.value)
+      length += step.value.length
+      if (length >= PIECES_PER_WRITE) await writeBatch()
+    }
+    await writeBatch()
+  } finally {
+    await handle.close()
+  }
+  return { hash: hash.digest('hex'), size }
 }
 
 /** File operations in flight at once: enough to keep the disk busy, few enough for any file-descriptor limit. */

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { VFile } from 'vfile'
-import { paperRecord, serializePapers } from '../catalog/papers-json.ts'
+import { paperRecord, papersJsonPieces } from '../catalog/papers-json.ts'
 import { slugify } from '../catalog/slug.ts'
 import type { Taxonomy } from '../catalog/topics.ts'
 import type { ResolvedConfig } from '../config.ts'
@@ -140,7 +140,7 @@ export function renderSite(input: RenderInput): RenderResult {
     files.set(`${base}paper.json`, { key: keys.of('paper.json', view), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
     files.set(`${base}cite.bib`, { key: keys.of('cite.bib', view), render: () => paperBibtex(view.paper) })
   }
-  files.set('papers.json', { key: keys.of('papers.json', views), render: () => serializePapers(papers) })
+  files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonPieces(papers) }) })
 
   addFeeds(files, views, input, paths, keys)
   files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))
