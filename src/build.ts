@@ -13,6 +13,7 @@ import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog, type TagCache } from './catalog/index.ts'
+import { PapersJsonMemo } from './catalog/papers-json.ts'
 import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
@@ -23,7 +24,7 @@ import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
-import { openDiskCache, type DiskCache } from './output/disk-cache.ts'
+import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
@@ -143,8 +144,8 @@ interface OpenCaches {
   readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close'>>
 }
 
-function openCaches(config: ResolvedConfig): OpenCaches {
-  const open = <T>(name: string): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name) : null)
+function openCaches(config: ResolvedConfig, options: DiskCacheOptions = {}): OpenCaches {
+  const open = <T>(name: string): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name, options) : null)
   const summaryMeta = open<CachedSummaryMeta>('summaries')
   const summaryHtml = open<CachedSummaryHtml>('summary-html')
   const tags = open<string[]>('tags')
@@ -171,8 +172,36 @@ export async function checkContent(config: ResolvedConfig, onProgress: ProgressL
 
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
+  return buildWith(config, { caches: openCaches(config) }, options)
+}
+
+/** Builds of one site in one process, sharing what they read from the build cache. */
+export interface BuildSession {
+  /** Build as {@link build} does, reading from disk only cache entries no earlier build of the session read. */
+  build(options?: BuildOptions): Promise<BuildResult>
+}
+
+/**
+ * Start a session of builds of `config`'s site: for `digest dev`, which rebuilds
+ * after every change. The build cache stays open and its entries stay in memory
+ * (those a build no longer uses are let go, as on disk), so a rebuild after an
+ * edit costs what the edit changed rather than a reread of the whole cache. The
+ * result is the same as {@link build}'s, byte for byte.
+ */
+export function openBuildSession(config: ResolvedConfig): BuildSession {
+  const memory: SessionMemory = { caches: openCaches(config, { retain: true }), papersJson: new PapersJsonMemo() }
+  return { build: (options = {}) => buildWith(config, memory, options) }
+}
+
+/** What a build may take from earlier builds of its process. */
+interface SessionMemory {
+  readonly caches: OpenCaches
+  readonly papersJson?: PapersJsonMemo
+}
+
+async function buildWith(config: ResolvedConfig, memory: SessionMemory, options: BuildOptions): Promise<BuildResult> {
+  const { caches } = memory
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
-  const caches = openCaches(config)
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
     const onProgress = options.onProgress ?? (() => {})
@@ -193,6 +222,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
       taxonomy,
       sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
       search: search.assets,
+      ...(memory.papersJson ? { papersJsonMemo: memory.papersJson } : {}),
     })
     for (const [file, contents] of search.files) site.set(file, contents)
     // Pages whose key matches the previous build's are not rendered at all.
@@ -215,7 +245,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
 
     return { files, sources, papers, site, output, timings }
   } finally {
-    // Flushed caches are closed already; after a failure, nothing is written.
+    // Flushed caches are closed already; after a failure, nothing is written (retained values stay in memory).
     for (const cache of caches.all) cache.close()
   }
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { build, checkContent } from './build.ts'
+import { build, checkContent, openBuildSession, type BuildOptions, type BuildResult, type BuildSession } from './build.ts'
 import type { IngestedSource } from './ingest/index.ts'
 import type { Paper } from './model.ts'
 import type { VFile } from 'vfile'
@@ -79,11 +79,12 @@ function report(result: { files: readonly VFile[]; sources: readonly IngestedSou
   return failed ? 1 : 0
 }
 
-/** Build, showing progress on stderr unless `--quiet` or `--no-progress`. */
-async function buildShowingProgress(config: ResolvedConfig, flags: SiteFlags): Promise<Awaited<ReturnType<typeof build>>> {
-  if (flags.quiet || flags.progress === false) return build(config)
+/** Build (once, or in `session`), showing progress on stderr unless `--quiet` or `--no-progress`. */
+async function buildShowingProgress(config: ResolvedConfig, flags: SiteFlags, session?: BuildSession): Promise<BuildResult> {
+  const run = (options: BuildOptions) => (session ? session.build(options) : build(config, options))
+  if (flags.quiet || flags.progress === false) return run({})
   const progress = createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
-  return build(config, { onProgress: (step) => progress.update(step) }).finally(() => progress.finish())
+  return run({ onProgress: (step) => progress.update(step) }).finally(() => progress.finish())
 }
 
 async function runBuild(flags: SiteFlags): Promise<number> {
@@ -96,7 +97,7 @@ async function runBuild(flags: SiteFlags): Promise<number> {
 }
 
 /** "ingest 0.05 s · catalog 0.31 s · … · 12 files written, 790 unchanged, 0 removed". */
-function timingLine(result: Awaited<ReturnType<typeof build>>): string {
+function timingLine(result: BuildResult): string {
   const stages = Object.entries(result.timings).map(([stage, milliseconds]) => `${stage} ${(milliseconds / 1000).toFixed(2)} s`)
   const output = result.output ? `${result.output.written} files written, ${result.output.unchanged} unchanged, ${result.output.removed} removed` : ''
   return [...stages, output].filter(Boolean).join(' · ')
@@ -112,10 +113,12 @@ async function runCheck(flags: SiteFlags): Promise<number> {
 
 async function runDev(flags: DevFlags): Promise<number> {
   const config = await configFrom(flags)
+  // One session for the server's life: a rebuild reads from the build cache only what the edit changed.
+  const session = openBuildSession(config)
   const rebuild = async (): Promise<string | null> => {
     const started = performance.now()
     try {
-      const result = await buildShowingProgress(config, flags)
+      const result = await buildShowingProgress(config, flags, session)
       report(result, { ...flags, strict: false }, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
       if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
       return null

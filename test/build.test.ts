@@ -390,6 +390,40 @@ describe('deferred files', () => {
     expect(readFileSync(untouched, 'utf8')).toContain('<!-- edited -->')
   })
 
+  it('a build session (digest dev) rebuilds after edits to exactly the site a fresh build makes', async () => {
+    const { cpSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs')
+    const { openBuildSession } = await import('../src/build.ts')
+    const site = path.join(work, 'session')
+    const content = path.join(site, 'content')
+    mkdirSync(content, { recursive: true })
+    cpSync(path.join(ROOT, 'test/fixtures/daily-header-variants/input.txt'), path.join(content, 'daily.txt'))
+    cpSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), path.join(content, 'monthly.md'))
+    const configOf = (name: string) =>
+      resolveConfig({ contentDir: content, outDir: path.join(site, name), cacheDir: path.join(site, name === 'dev' ? 'dev-cache' : 'fresh-cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    const session = openBuildSession(configOf('dev'))
+    await session.build()
+    const daily = path.join(content, 'daily.txt')
+    const original = readFileSync(daily, 'utf8')
+    const paragraph = original.split('\n').find((line) => line.length > 150 && !line.includes('http'))!
+    const edits = [
+      original.replace(paragraph, `${paragraph} A sentence the test added, with $x^2$ math.`),
+      original.replace(paragraph, `${paragraph} Another sentence instead.`),
+      original,
+      // A paragraph taken out.
+      original.replace(paragraph, ''),
+    ]
+    for (const [index, edited] of edits.entries()) {
+      writeFileSync(daily, edited)
+      const rebuilt = await session.build()
+      expect(rebuilt.output!.written, `edit ${index}`).toBeGreaterThan(0)
+      const fresh = configOf(`fresh-${index}`)
+      await build(fresh)
+      expect(await snapshot(path.join(site, 'dev')), `edit ${index}`).toEqual(await snapshot(fresh.outDir))
+    }
+    // Nothing changed: the session writes nothing.
+    expect((await session.build()).output).toMatchObject({ written: 0, rendered: 0, removed: 0 })
+  })
+
   it('rebuilds search files deleted from the output folder when nothing else changed, byte for byte', async () => {
     const { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import('node:fs')
     const site = path.join(work, 'search-repair')

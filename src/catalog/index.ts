@@ -11,6 +11,7 @@ import { groupReviews, type ReviewGroup } from './merge-reviews.ts'
 import { slugify } from './slug.ts'
 import { tagPaper, type Taxonomy } from './topics.ts'
 import { compareStrings } from '../ordering.ts'
+import { summaryDigest } from '../summary-digest.ts'
 
 /** Reviews of one source with the file that collects its messages. */
 export interface CatalogSource {
@@ -41,7 +42,7 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
     let tags: string[] | undefined
     let key: string | null = null
     if (tagCache) {
-      key = tagKey(tagCache.fingerprint, text, overrides)
+      key = tagKey(tagCache.fingerprint, draft.title, draft.reviews, overrides)
       tags = tagCache.get(key)
     }
     if (!tags) {
@@ -61,14 +62,11 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   return papers.sort(comparePapers)
 }
 
-/**
- * The tag cache key of a paper's text: summaries are hashed as they are, each
- * after its length, rather than JSON-escaped first (most of a build's bytes).
- */
-function tagKey(fingerprint: string, text: { readonly title: string; readonly summaries: readonly string[] }, overrides: readonly TagOverride[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([fingerprint, text.title, overrides, text.summaries.length]))
-  for (const summary of text.summaries) hash.update(`\0${summary.length}\0`).update(summary)
-  return hash.digest('hex')
+/** The tag cache key of a paper's text: its title, overrides and each summary's digest (the summaries are most of a build's bytes). */
+function tagKey(fingerprint: string, title: string, reviews: readonly Review[], overrides: readonly TagOverride[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([fingerprint, title, overrides, reviews.map(summaryDigest)]))
+    .digest('hex')
 }
 
 type PaperDraft = Omit<Paper, 'id' | 'tags'>

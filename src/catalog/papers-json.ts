@@ -10,18 +10,44 @@ import { PAPERS_JSON_VERSION, type Paper, type Review } from '../model.ts'
  * newline. At 100,000 reviews the document is larger than the longest string V8
  * can hold, so it is written piece by piece.
  */
-export function* papersJsonPieces(papers: readonly Paper[]): Generator<string> {
+export function* papersJsonPieces(papers: readonly Paper[], pieceOf: (paper: Paper) => string | Uint8Array = paperPiece): Generator<string | Uint8Array> {
   if (papers.length === 0) {
     yield `${JSON.stringify({ version: PAPERS_JSON_VERSION, papers: [] }, null, 2)}\n`
     return
   }
   yield `{\n  "version": ${JSON.stringify(PAPERS_JSON_VERSION)},\n  "papers": [\n`
   for (let index = 0; index < papers.length; index++) {
-    // Pretty-printed JSON holds line breaks only between tokens (those in strings are escaped): indent each line by the array's depth.
-    const record = JSON.stringify(paperRecord(papers[index]!), null, 2).replaceAll('\n', '\n    ')
-    yield `    ${record}${index < papers.length - 1 ? ',' : ''}\n`
+    yield pieceOf(papers[index]!)
+    yield index < papers.length - 1 ? ',\n' : '\n'
   }
   yield '  ]\n}\n'
+}
+
+/** One paper's record as it stands in the document's array, indented, without the separator after it. */
+function paperPiece(paper: Paper): string {
+  // Pretty-printed JSON holds line breaks only between tokens (those in strings are escaped): indent each line by the array's depth.
+  return `    ${JSON.stringify(paperRecord(paper), null, 2).replaceAll('\n', '\n    ')}`
+}
+
+/**
+ * Pieces of `papers.json` remembered between builds of one process (`digest dev`):
+ * a paper whose record has the same digest as in the previous document is not
+ * serialised again.
+ */
+export class PapersJsonMemo {
+  /** {@link papersJsonPieces} of `papers`, `digestOf` naming each paper's record; once the document is whole, only its pieces are remembered. */
+  *pieces(papers: readonly Paper[], digestOf: (paper: Paper) => string): Generator<string | Uint8Array> {
+    const next = new Map<string, Uint8Array>()
+    yield* papersJsonPieces(papers, (paper) => {
+      const digest = digestOf(paper)
+      const piece = this.#pieces.get(digest) ?? next.get(digest) ?? Buffer.from(paperPiece(paper), 'utf8')
+      next.set(digest, piece)
+      return piece
+    })
+    this.#pieces = next
+  }
+
+  #pieces = new Map<string, Uint8Array>()
 }
 
 /** One paper as it appears in `papers.json` (also used for `/papers/<id>/paper.json`). */

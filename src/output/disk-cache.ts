@@ -19,6 +19,10 @@
  * Concurrent builds sharing a cache never corrupt it: each writes its own
  * segment, and the last index written wins. The cache is safe to delete at any
  * time; an unreadable index, segment or entry is a miss.
+ *
+ * A process that builds again and again (`digest dev`) opens its caches once with
+ * `retain`: values stay in memory between builds, so a rebuild reads from disk
+ * only what it never read before.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
@@ -43,6 +47,17 @@ export interface DiskCache<T> {
   close(): void
   /** Entries found on disk / asked for, since opening. */
   readonly stats: { hits: number; misses: number }
+}
+
+/** Options of {@link openDiskCache}. */
+export interface DiskCacheOptions {
+  /**
+   * Keep the values read or set in memory, across flushes, so they are read and
+   * parsed once per process. They are shared, not copied: callers must not change
+   * them. A flush forgets the values of entries it drops, as it drops them on disk.
+   * @default false
+   */
+  readonly retain?: boolean
 }
 
 const FORMAT = 'research-digest-cache'
@@ -78,9 +93,10 @@ interface OpenIndex {
 }
 
 /** Open the cache namespace `name` under `directory`. */
-export function openDiskCache<T>(directory: string, name: string): DiskCache<T> {
+export function openDiskCache<T>(directory: string, name: string, options: DiskCacheOptions = {}): DiskCache<T> {
   const indexFile = path.join(directory, `${name}.pack`)
   const pending = new Map<string, T>()
+  const retained = options.retain ? new Map<string, T>() : null
   const used = new Set<string>()
   const stats = { hits: 0, misses: 0 }
   let index: OpenIndex | null | undefined
@@ -110,12 +126,19 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
     get(key) {
       const waiting = pending.get(key)
       if (waiting !== undefined) return waiting
+      const remembered = retained?.get(key)
+      if (remembered !== undefined) {
+        used.add(key)
+        stats.hits++
+        return remembered
+      }
       try {
         const opened = openIndex()
         const bytes = opened ? readEntry(opened, key) : null
         if (bytes) {
           const value = JSON.parse(bytes.toString('utf8')) as T
           used.add(key)
+          retained?.set(key, value)
           stats.hits++
           return value
         }
@@ -129,14 +152,19 @@ export function openDiskCache<T>(directory: string, name: string): DiskCache<T> 
       pending.set(key, value)
     },
     has(key) {
-      return pending.has(key) || (openIndex()?.places.has(key) ?? false)
+      return pending.has(key) || (retained?.has(key) ?? false) || (openIndex()?.places.has(key) ?? false)
     },
     keep(key) {
-      if (openIndex()?.places.has(key)) used.add(key)
+      if (retained?.has(key) || openIndex()?.places.has(key)) used.add(key)
     },
     flush() {
+      if (retained) {
+        for (const key of retained.keys()) if (!used.has(key)) retained.delete(key)
+        for (const [key, value] of pending) retained.set(key, value)
+      }
       if (pending.size === 0) {
         closeAll()
+        used.clear()
         return 0
       }
       const written = pending.size

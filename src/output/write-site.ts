@@ -37,8 +37,8 @@ export interface DeferredFile {
  * it, it still spares joining, converting and hashing one huge string.
  */
 export interface Pieces {
-  /** Whole pieces of text: none may end half-way through a surrogate pair. */
-  readonly pieces: Iterable<string>
+  /** Pieces of text (none may end half-way through a surrogate pair), or of UTF-8. */
+  readonly pieces: Iterable<string | Uint8Array>
 }
 
 /** A file's contents, a file to copy as it is, or contents made on demand. */
@@ -77,7 +77,7 @@ export function isDeferred(contents: SiteFileContents): contents is DeferredFile
 export function fileContents(contents: SiteFileContents): string | Uint8Array | { readonly copyFrom: string } {
   if (!isDeferred(contents)) return contents
   const made = contents.render()
-  return isPieces(made) ? [...made.pieces].join('') : made
+  return isPieces(made) ? [...made.pieces].map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8'))).join('') : made
 }
 
 function isPieces(made: string | Uint8Array | Pieces): made is Pieces {
@@ -283,23 +283,23 @@ async function writeContents(target: string, contents: string | Uint8Array | { r
   else await cp(contents.copyFrom, target)
 }
 
-/** Pieces are joined into writes of about this many UTF-16 code units. */
-const PIECES_PER_WRITE = 1 << 20
+/** Pieces are joined into writes of about this many bytes. */
+const BYTES_PER_WRITE = 1 << 20
 
 /**
  * Make `pieces` into `target`, hashing them as they are written: the identity
  * {@link contentIdentity} gives their joined string. The time spent making pieces
  * (not writing them) is told to `onMaking`.
  */
-async function writePieces(target: string, pieces: Iterable<string>, onMaking: (milliseconds: number) => void): Promise<{ hash: string; size: number }> {
+async function writePieces(target: string, pieces: Iterable<string | Uint8Array>, onMaking: (milliseconds: number) => void): Promise<{ hash: string; size: number }> {
   const hash = createHash('sha1')
   let size = 0
   const handle = await open(target, 'w')
   try {
-    let batch: string[] = []
+    let batch: Uint8Array[] = []
     let length = 0
     const writeBatch = async () => {
-      const bytes = Buffer.from(batch.join(''), 'utf8')
+      const bytes = Buffer.concat(batch, length)
       batch = []
       length = 0
       hash.update(bytes)
@@ -312,9 +312,10 @@ async function writePieces(target: string, pieces: Iterable<string>, onMaking: (
       const step = iterator.next()
       onMaking(performance.now() - started)
       if (step.done) break
-      batch.push(step.value)
-      length += step.value.length
-      if (length >= PIECES_PER_WRITE) await writeBatch()
+      const bytes = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value
+      batch.push(bytes)
+      length += bytes.length
+      if (length >= BYTES_PER_WRITE) await writeBatch()
     }
     await writeBatch()
   } finally {

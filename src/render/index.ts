@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { VFile } from 'vfile'
-import { paperRecord, papersJsonPieces } from '../catalog/papers-json.ts'
+import { paperRecord, PapersJsonMemo } from '../catalog/papers-json.ts'
 import { slugify } from '../catalog/slug.ts'
 import type { Taxonomy } from '../catalog/topics.ts'
 import type { ResolvedConfig } from '../config.ts'
@@ -38,6 +38,8 @@ export interface RenderInput {
   readonly sources: readonly SourceInfo[]
   /** Site-relative paths of the search files, from the search stage; null builds a search page without search. */
   readonly search: SearchAssets | null
+  /** What earlier builds in this process made of `papers.json` (see {@link PapersJsonMemo}); none by default. */
+  readonly papersJsonMemo?: PapersJsonMemo
 }
 
 /** The rendered site and the views it was built from. */
@@ -59,7 +61,7 @@ export async function renderSummaries(
   cache: SummaryCache = NO_SUMMARY_CACHE,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<Map<Review, RenderedSummary>> {
-  const reviews = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review, key: summaryCacheKey(review.summary) })))
+  const reviews = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review, key: summaryCacheKey(review) })))
   const found = new Map<string, RenderedSummary>()
   const missing = new Map<string, string>()
   for (const { review, key } of reviews) {
@@ -140,7 +142,8 @@ export function renderSite(input: RenderInput): RenderResult {
     files.set(`${base}paper.json`, { key: keys.of('paper.json', view), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
     files.set(`${base}cite.bib`, { key: keys.of('cite.bib', view), render: () => paperBibtex(view.paper) })
   }
-  files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonPieces(papers) }) })
+  const papersJsonMemo = input.papersJsonMemo ?? new PapersJsonMemo()
+  files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonMemo.pieces(papers, (paper) => keys.digestOf(paper)) }) })
 
   addFeeds(files, views, input, paths, keys)
   files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))

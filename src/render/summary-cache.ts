@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { RenderedSummary } from './markdown.ts'
+import type { Review } from '../model.ts'
+import { summaryDigest } from '../summary-digest.ts'
 import { sourcePath } from '../source-root.ts'
 
 /** What every build reads of a cached summary: everything but its HTML. */
@@ -92,7 +94,7 @@ export function rendererFingerprint(): string {
   return fingerprint
 }
 
-/** The cache key of one summary. */
-export function summaryCacheKey(markdown: string): string {
-  return createHash('sha256').update(rendererFingerprint()).update('\0').update(markdown).digest('hex')
+/** The cache key of one review's summary. */
+export function summaryCacheKey(review: Pick<Review, 'summary'>): string {
+  return createHash('sha256').update(rendererFingerprint()).update('\0').update(summaryDigest(review)).digest('hex')
 }

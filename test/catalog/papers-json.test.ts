@@ -1,6 +1,6 @@
-/** `papers.json` is made in pieces; joined, they are exactly the pretty-printed document. */
+/** `papers.json` is made in pieces (remembered between builds of a session); joined, they are exactly the pretty-printed document. */
 import { describe, expect, it } from 'vitest'
-import { paperRecord, papersJsonPieces } from '../../src/catalog/papers-json.ts'
+import { paperRecord, papersJsonPieces, PapersJsonMemo } from '../../src/catalog/papers-json.ts'
 import { PAPERS_JSON_VERSION, type Paper } from '../../src/model.ts'
 import path from 'node:path'
 import { analyzeContent } from '../../src/build.ts'
@@ -15,8 +15,22 @@ describe('papersJsonPieces', () => {
   it('joins to JSON.stringify of the whole document, for the seed papers', () => {
     expect(papers.length).toBeGreaterThan(10)
     const pieces = [...papersJsonPieces(papers)]
-    expect(pieces).toHaveLength(papers.length + 2)
+    // Opening, each paper and the separator after it, closing.
+    expect(pieces).toHaveLength(2 * papers.length + 2)
     expect(pieces.join('')).toBe(whole(papers))
+  })
+
+  it('gives the same document from remembered pieces, as papers come, change and go', () => {
+    const memo = new PapersJsonMemo()
+    const digests = new Map<Paper, string>()
+    const digestOf = (paper: Paper) => digests.get(paper) ?? String(digests.set(paper, `${paper.id}:${JSON.stringify(paper).length}`).get(paper))
+    const text = (pieces: Iterable<string | Uint8Array>) => [...pieces].map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8'))).join('')
+    expect(text(memo.pieces(papers, digestOf))).toBe(whole(papers))
+    const edited = papers.map((paper, index) => (index === 3 ? { ...paper, title: `${paper.title}, edited` } : paper))
+    expect(text(memo.pieces(edited, digestOf))).toBe(whole(edited))
+    const fewer = edited.slice(5)
+    expect(text(memo.pieces(fewer, digestOf))).toBe(whole(fewer))
+    expect(text(memo.pieces(papers, digestOf))).toBe(whole(papers))
   })
 
   it('joins to the same document for one paper and for none', () => {

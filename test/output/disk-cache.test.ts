@@ -13,6 +13,34 @@ const work = mkdtempSync(path.join(tmpdir(), 'digest-packs-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('the disk cache', () => {
+  it('with retain, keeps values in memory across flushes, and forgets those a flush drops', () => {
+    const directory = path.join(work, 'retained')
+    const seed = openDiskCache<{ n: number }>(directory, 'things')
+    seed.set('a', { n: 1 })
+    seed.set('b', { n: 2 })
+    seed.flush()
+    const cache = openDiskCache<{ n: number }>(directory, 'things', { retain: true })
+    const a = cache.get('a')
+    expect(a).toEqual({ n: 1 })
+    cache.keep('b')
+    cache.set('c', { n: 3 })
+    expect(cache.flush()).toBe(1)
+    // The segments are gone: what was read or set is still there, the same value; what was only kept is read from disk, and missing.
+    for (const file of readdirSync(directory)) if (file.endsWith('.seg')) rmSync(path.join(directory, file))
+    expect(cache.get('a')).toBe(a)
+    expect(cache.get('c')).toEqual({ n: 3 })
+    expect(cache.has('b')).toBe(true)
+    expect(cache.get('b')).toBeUndefined()
+    expect(cache.flush()).toBe(0)
+    // A build that uses only `c` lets `a` go, from memory as from the index.
+    expect(cache.get('c')).toEqual({ n: 3 })
+    cache.set('d', { n: 4 })
+    cache.flush()
+    expect(cache.get('a')).toBeUndefined()
+    expect(cache.get('c')).toEqual({ n: 3 })
+    expect(cache.get('d')).toEqual({ n: 4 })
+  })
+
   it('writes nothing when nothing was added, keeps entries that were read, and survives a garbage pack', () => {
     const directory = path.join(work, 'packs')
     const first = openDiskCache<{ n: number }>(directory, 'things')

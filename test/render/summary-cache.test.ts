@@ -36,7 +36,7 @@ describe('the summary render cache', () => {
     const config = (outDir: string) => resolveConfig({ contentDir: content, outDir, cacheDir, topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
 
     const first = await build(config(path.join(work, 'first')))
-    const keys = first.papers.flatMap((paper) => paper.reviews.map((review) => summaryCacheKey(review.summary)))
+    const keys = first.papers.flatMap((paper) => paper.reviews.map((review) => summaryCacheKey(review)))
     expect(new Set(keys).size).toBe(2)
     const stored = openDiskCache(cacheDir, 'summaries')
     for (const key of keys) expect(stored.get(key)).toBeDefined()
@@ -50,7 +50,7 @@ describe('the summary render cache', () => {
     // Editing one review renders just that one; its old render is dropped from the cache.
     writeFileSync(path.join(content, 'daily.txt'), readFileSync(path.join(content, 'daily.txt'), 'utf8').replace('stays visible.', 'stays visible, still.'))
     const third = await build(config(path.join(work, 'third')))
-    const newKeys = third.papers.flatMap((paper) => paper.reviews.map((review) => summaryCacheKey(review.summary)))
+    const newKeys = third.papers.flatMap((paper) => paper.reviews.map((review) => summaryCacheKey(review)))
     const gone = keys.filter((key) => !newKeys.includes(key))
     expect(gone).toHaveLength(1)
     const after = openDiskCache(cacheDir, 'summaries')
@@ -75,8 +75,8 @@ describe('the summary render cache', () => {
 
   it('keys entries by the renderer as well as the Markdown', () => {
     expect(rendererFingerprint()).toMatch(/^[0-9a-f]{16}$/)
-    expect(summaryCacheKey('same text')).toBe(summaryCacheKey('same text'))
-    expect(summaryCacheKey('same text')).not.toBe(summaryCacheKey('same text!'))
+    expect(summaryCacheKey({ summary: 'same text' })).toBe(summaryCacheKey({ summary: 'same text' }))
+    expect(summaryCacheKey({ summary: 'same text' })).not.toBe(summaryCacheKey({ summary: 'same text!' }))
   })
 })
 
