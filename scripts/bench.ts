@@ -3,7 +3,8 @@
  * `BENCHMARKS.md`. For synthetic corpora of 1k, 4k and 10k reviews (100k with
  * `--huge`), made by `scripts/gen-corpus.ts` under `.tmp/bench/`, it runs the
  * real CLI under GNU time and reports medians of: cold build, warm rebuild
- * (nothing changed), rebuild after editing one review, peak RSS, output size and
+ * (nothing changed), rebuild after editing one review (by the CLI, and in a
+ * `digest dev` build session, which keeps the cache in memory), peak RSS, output size and
  * file count, search files (raw and gzipped), and per-stage times from an
  * in-process `build()` (run in a child process, in this script's worker mode).
  * Eleventy 3 is timed on the same reviews as plain Markdown, installed in the
@@ -19,7 +20,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { build, type StageTimings } from '../src/build.ts'
+import { build, openBuildSession, type StageTimings } from '../src/build.ts'
 import { resolveConfig } from '../src/config.ts'
 import { ingestSource } from '../src/ingest/index.ts'
 import { readContentFolder } from '../src/ingest/read-content.ts'
@@ -47,6 +48,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     // Worker mode: one in-process build, printing its stage timings as JSON.
     'stages-worker': { type: 'boolean', default: false },
+    // Worker mode: a build session (as `digest dev` runs), timing rebuilds after the bench edit and its undoing.
+    'session-worker': { type: 'boolean', default: false },
     content: { type: 'string' },
     out: { type: 'string' },
   },
@@ -61,6 +64,8 @@ interface RunResult {
   readonly cold: Timed
   readonly warm: Timed
   readonly edit: Timed
+  /** Median seconds of a `digest dev` session's rebuilds after the edit (and after undoing it). */
+  readonly sessionEdit: number
   readonly stages: StageTimings
 }
 
@@ -151,6 +156,37 @@ function stageTimings(content: string, out: string): StageTimings {
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as StageTimings
 }
 
+/** Rebuilds after an edit, and after undoing it, in one build session (as `digest dev` makes them): the median of their seconds. */
+function sessionEditSeconds(content: string, out: string): number {
+  const child = spawnSync(process.execPath, [tsxCli, fileURLToPath(import.meta.url), '--session-worker', '--content', content, '--out', out], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (child.status !== 0) throw new Error(`session rebuilds failed (exit ${String(child.status)}):\n${child.stderr.slice(-2000)}`)
+  const times = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as number[]
+  return median(times)
+}
+
+/** Worker mode of {@link sessionEditSeconds}: a first build (not timed), then the edit and its undoing, twice each, timed. */
+async function runSessionWorker(content: string, out: string): Promise<void> {
+  const edit = await prepareEdit(content)
+  const session = openBuildSession(resolveConfig({ contentDir: content, outDir: out }, root))
+  const times: number[] = []
+  try {
+    await session.build()
+    for (const bytes of [edit.edited, edit.original, edit.edited, edit.original]) {
+      writeFileSync(edit.path, bytes)
+      const started = performance.now()
+      await session.build()
+      times.push((performance.now() - started) / 1000)
+    }
+  } finally {
+    writeFileSync(edit.path, edit.original)
+  }
+  process.stdout.write(`${JSON.stringify(times)}\n`)
+}
+
 function removeCaches(out: string): void {
   rmSync(out, { recursive: true, force: true })
   rmSync(path.join(root, '.cache'), { recursive: true, force: true })
@@ -185,7 +221,10 @@ async function benchCorpus(reviews: number, corpus: string, runs: number, withEl
     const edited = cliBuild(work, out)
     log(`${label(reviews)} run ${run}/${runs}: edit ${edited.seconds.toFixed(2)} s, ${edited.rssMiB.toFixed(0)} MiB`)
     if (run === 1) editVisible = siteContains(out, edit.paperPage, EDIT_SENTENCE)
-    results.push({ cold, warm, edit: edited, stages })
+    writeFileSync(edit.path, edit.original)
+    const sessionEdit = sessionEditSeconds(work, out)
+    log(`${label(reviews)} run ${run}/${runs}: edit in a dev session ${sessionEdit.toFixed(2)} s (median of 4 rebuilds)`)
+    results.push({ cold, warm, edit: edited, sessionEdit, stages })
   }
   if (!editVisible) log(`${label(reviews)}: WARNING the edited sentence was not found in ${edit.paperPage} after the edit rebuild`)
 
@@ -443,6 +482,7 @@ interface Summary {
   readonly cold: number
   readonly warm: number
   readonly edit: number
+  readonly sessionEdit: number
   readonly rss: number
   readonly eleventy: number | null
 }
@@ -454,6 +494,7 @@ function summarize(result: CorpusResult): Summary {
     cold: pick((run) => run.cold.seconds),
     warm: pick((run) => run.warm.seconds),
     edit: pick((run) => run.edit.seconds),
+    sessionEdit: pick((run) => run.sessionEdit),
     rss: pick((run) => Math.max(run.cold.rssMiB, run.warm.rssMiB, run.edit.rssMiB)),
     eleventy: result.eleventy ? median(result.eleventy.runs.map((run) => run.seconds)) : null,
   }
@@ -462,7 +503,7 @@ function summarize(result: CorpusResult): Summary {
 function formatReport(results: readonly CorpusResult[], budgetLines: readonly string[], eleventyNote: string | null, hugoNote: string, runs: number) {
   const summaries = results.map(summarize)
   const buildTable = table(
-    ['reviews', 'runs', 'cold s', 'warm s (no change)', 'edit one review s', 'peak RSS MiB', 'out MB (du / apparent)', 'out files', 'search MB raw', 'search MB gz', 'search files'],
+    ['reviews', 'runs', 'cold s', 'warm s (no change)', 'edit one review s', 'edit, dev session s', 'peak RSS MiB', 'out MB (du / apparent)', 'out files', 'search MB raw', 'search MB gz', 'search files'],
     results.map((result, index) => {
       const summary = summaries[index]!
       const output = result.output
@@ -472,6 +513,7 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
         fixed(summary.cold),
         fixed(summary.warm),
         fixed(summary.edit),
+        fixed(summary.sessionEdit),
         fixed(summary.rss, 0),
         `${megabytes(output.duBytes)} / ${megabytes(output.apparentBytes)}`,
         String(output.files),
@@ -519,7 +561,7 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
   const at10k = find(10000)
   targets.push(
     at10k
-      ? `- (c) 10k reviews, rebuild after editing one review < 1 s: ${fixed(at10k.edit)} s → ${verdict(at10k.edit < 1)}`
+      ? `- (c) 10k reviews, rebuild after editing one review < 1 s: ${fixed(at10k.edit)} s by the CLI → ${verdict(at10k.edit < 1)}; ${fixed(at10k.sessionEdit)} s in a \`digest dev\` session → ${verdict(at10k.sessionEdit < 1)}`
       : '- (c) rebuild after editing one review < 1 s at 10k: not run',
   )
   const at100k = find(100000)
@@ -547,7 +589,7 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
   const editNotes = results.map((result) => `${label(result.reviews)}: ${result.editedFile}${result.editVisible ? '' : ' (WARNING: the edit was not visible in the rebuilt paper page)'}`)
   const runLines = results.map(
     (result) =>
-      `- ${label(result.reviews)}: cold ${result.runs.map((run) => fixed(run.cold.seconds)).join(', ')} s; warm ${result.runs.map((run) => fixed(run.warm.seconds)).join(', ')} s; edit ${result.runs.map((run) => fixed(run.edit.seconds)).join(', ')} s; RSS (cold) ${result.runs.map((run) => fixed(run.cold.rssMiB, 0)).join(', ')} MiB` +
+      `- ${label(result.reviews)}: cold ${result.runs.map((run) => fixed(run.cold.seconds)).join(', ')} s; warm ${result.runs.map((run) => fixed(run.warm.seconds)).join(', ')} s; edit ${result.runs.map((run) => fixed(run.edit.seconds)).join(', ')} s; edit in a dev session ${result.runs.map((run) => fixed(run.sessionEdit)).join(', ')} s; RSS (cold) ${result.runs.map((run) => fixed(run.cold.rssMiB, 0)).join(', ')} MiB` +
       (result.eleventy ? `; Eleventy ${result.eleventy.runs.map((run) => fixed(run.seconds)).join(', ')} s` : ''),
   )
 
@@ -595,7 +637,7 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
     '## Method',
     '',
     '- Corpora: `scripts/gen-corpus.ts --reviews N` (seed 1) in `.tmp/bench/corpus-N`, reused while their marker says N reviews. Each run builds a copy of the corpus.',
-    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command, run once with `--version` before any timing so its bundle of `src/` is made) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again.',
+    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command, run once with `--version` before any timing so its bundle of `src/` is made) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again. Dev session: a fresh process opens a build session on the built site (`openBuildSession`, what `digest dev` keeps for its life), builds once untimed, then times four rebuilds: after the edit, after undoing it, and again; the median of the four (in-process: no process start-up, the cache already in memory).',
     `- Edited file: ${editNotes.join('; ')}.`,
     '- Peak RSS: the largest of the cold, warm and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
     '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder with no `.cache/` (so cold); `render` is the review summaries, `pages` the templates.',
@@ -611,7 +653,10 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
 
 // ---------------------------------------------------------------- entry point (last, so every constant above is initialised)
 
-if (values['stages-worker']) {
+if (values['session-worker']) {
+  if (!values.content || !values.out) throw new Error('--session-worker needs --content and --out')
+  await runSessionWorker(values.content, values.out)
+} else if (values['stages-worker']) {
   if (!values.content || !values.out) throw new Error('--stages-worker needs --content and --out')
   const result = await build(resolveConfig({ contentDir: values.content, outDir: values.out }, root))
   process.stdout.write(`${JSON.stringify(result.timings)}\n`)
