@@ -12,6 +12,11 @@ import type { Review } from './model.ts'
 
 const digests = new WeakMap<Pick<Review, 'summary'>, string>()
 
+/** Record the digest of `review.summary`, known from elsewhere (the ingest cache), so it is not computed. */
+export function rememberSummaryDigest(review: Pick<Review, 'summary'>, digest: string): void {
+  digests.set(review, digest)
+}
+
 /** The SHA-256 digest (hex) of `review.summary`. */
 export function summaryDigest(review: Pick<Review, 'summary'>): string {
   let digest = digests.get(review)

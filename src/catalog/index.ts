@@ -38,7 +38,6 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   const ids = assignIds(drafts)
   const papers = drafts.map((draft, index): Paper => {
     const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
-    const text = { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }
     let tags: string[] | undefined
     let key: string | null = null
     if (tagCache) {
@@ -46,7 +45,8 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
       tags = tagCache.get(key)
     }
     if (!tags) {
-      tags = tagPaper(taxonomy, text, overrides)
+      // Summaries are read only here, for a paper whose tags are not cached (a restored summary is read from its file's text when asked for).
+      tags = tagPaper(taxonomy, { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }, overrides)
       if (tagCache && key) tagCache.set(key, tags)
     }
     return {

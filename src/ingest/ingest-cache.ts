@@ -1,10 +1,16 @@
 /**
  * Ingest results remembered between builds: a content file whose bytes, path and
  * code (see `code-fingerprint.ts`) are unchanged is not parsed again. An entry
- * holds the settings, format and reviews (the text is the bytes decoded again), and each message as the rule id,
+ * holds the settings, format and reviews, and each message as the rule id,
  * reason and place it was reported with, so the restored file carries the very
  * messages (with their hints and severities) a fresh parse would. Storage is the
  * output stage's business (`src/output/disk-cache.ts`); ingest only asks.
+ *
+ * The file's text is not stored: it is the bytes decoded again, and only if
+ * something reads it. Nor, mostly, are the summaries (nearly all of an entry's
+ * bytes): a summary found verbatim in the text is stored as its place there and
+ * read from the text when asked for, and each summary's digest is stored, so a
+ * build that renders nothing new neither decodes the text nor hashes a summary.
  */
 import { createHash } from 'node:crypto'
 import { VFile } from 'vfile'
@@ -13,15 +19,26 @@ import { report } from '../diagnostics/report.ts'
 import type { RuleId } from '../diagnostics/rules.ts'
 import type { SourceSettings } from './front-matter.ts'
 import type { Review } from '../model.ts'
+import { rememberSummaryDigest, summaryDigest as summaryDigestOf } from '../summary-digest.ts'
 import { ingestSource, type ContentInput, type IngestedSource } from './index.ts'
 
 const utf8 = new TextDecoder('utf-8')
+
+/**
+ * A review as cached: its fields in their order, with its summary's digest and
+ * either the summary or (`summary` null) its place in the file's text.
+ */
+export type CachedReview = Omit<Review, 'summary'> & {
+  readonly summary: string | null
+  readonly summaryAt?: readonly [offset: number, length: number]
+  readonly summaryDigest: string
+}
 
 /** One content file's ingest result, as JSON. */
 export interface CachedIngest {
   readonly settings: SourceSettings
   readonly format: string | null
-  readonly reviews: readonly Review[]
+  readonly reviews: readonly CachedReview[]
   /** Whether the file was text: its VFile's value is then its bytes decoded, which are not stored again. */
   readonly text: boolean
   readonly messages: ReadonlyArray<readonly [ruleId: RuleId, reason: string, line: number | null, column: number | null]>
@@ -42,17 +59,48 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
     const file = new VFile({ path: input.path })
     if (cached.text) decodeWhenRead(file, input.bytes)
     for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
-    return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews }
+    return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, file)) }
   }
   const source = ingestSource(input)
+  const text = typeof source.file.value === 'string' ? utf8.decode(input.bytes) : ''
+  let searchFrom = 0
   cache.set(key, {
     settings: source.settings,
     format: source.format,
-    reviews: source.reviews,
+    reviews: source.reviews.map((review): CachedReview => {
+      const { summary } = review
+      const summaryDigest = summaryDigestOf(review)
+      // Reviews come in file order: look after the previous one first.
+      let offset = summary === '' ? -1 : text.indexOf(summary, searchFrom)
+      if (offset < 0 && summary !== '') offset = text.indexOf(summary)
+      if (offset < 0) return { ...review, summaryDigest }
+      searchFrom = offset + summary.length
+      // Overriding `summary` keeps its place among the fields, so a restored review's keys come in the same order.
+      return { ...review, summary: null, summaryAt: [offset, summary.length], summaryDigest }
+    }),
     text: typeof source.file.value === 'string',
     messages: source.file.messages.map((message) => [message.ruleId as RuleId, message.reason, message.line ?? null, message.column ?? null] as const),
   })
   return source
+}
+
+/** A cached review as a {@link Review}: a summary stored by place is read from the file's text when first asked for. */
+function restoreReview(cached: CachedReview, file: VFile): Review {
+  const { summaryDigest, summaryAt, ...fields } = cached
+  let review: Review
+  if (summaryAt && fields.summary === null) {
+    const [offset, length] = summaryAt
+    let summary: string | undefined
+    // Redefining `summary` keeps its place among the keys.
+    review = Object.defineProperty(fields as Omit<Review, 'summary'> as Review, 'summary', {
+      enumerable: true,
+      get: () => (summary ??= String(file.value).slice(offset, offset + length)),
+    })
+  } else {
+    review = fields as Review
+  }
+  rememberSummaryDigest(review, summaryDigest)
+  return review
 }
 
 /** Give `file` the decoded `bytes` as its value, decoded only if something reads it (most builds never do). */

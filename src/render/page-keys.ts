@@ -54,7 +54,9 @@ function paperDigest(paper: Paper): string {
   const { reviews, ...fields } = paper
   const hash = createHash('sha1').update(JSON.stringify(fields))
   for (const review of reviews) {
-    const { summary: _summary, ...rest } = review
+    // Every field but the summary, without reading it (a restored summary is read from its file only when asked for).
+    const rest: Record<string, unknown> = {}
+    for (const key of Object.keys(review)) if (key !== 'summary') rest[key] = review[key as keyof typeof review]
     hash.update('\0').update(JSON.stringify(rest)).update('\0').update(summaryDigest(review))
   }
   return hash.digest('hex')

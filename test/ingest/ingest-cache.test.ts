@@ -2,12 +2,14 @@
  * A content file restored from the ingest cache must be exactly the fresh parse:
  * the same records, text and messages (rule, reason, place, hint, severity).
  */
+import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { VFile } from 'vfile'
 import { ingestSource } from '../../src/ingest/index.ts'
 import { ingestSourceCached, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
+import { summaryDigest } from '../../src/summary-digest.ts'
 
 const CONTENT = path.resolve(import.meta.dirname, '../../content')
 
@@ -28,12 +30,19 @@ describe('the ingest cache', () => {
         expect(candidate.settings).toEqual(fresh.settings)
         expect(candidate.format).toBe(fresh.format)
         expect(candidate.reviews).toEqual(fresh.reviews)
+        // Same keys in the same order (keys of pages and caches are made from JSON of these records).
+        expect(candidate.reviews.map((review) => JSON.stringify(review))).toEqual(fresh.reviews.map((review) => JSON.stringify(review)))
         expect(candidate.file.value).toBe(fresh.file.value)
+        // The digest restored with each review is its summary's.
+        for (const review of candidate.reviews) expect(summaryDigest(review)).toBe(createHash('sha256').update(review.summary).digest('hex'))
         expect(messagesOf(candidate.file)).toEqual(messagesOf(fresh.file))
       }
       messages += fresh.file.messages.length
     }
     expect(messages).toBeGreaterThan(5)
+    // Most summaries are stored as their place in the text, not again.
+    const stored = [...entries.values()].flatMap((entry) => entry.reviews)
+    expect(stored.filter((review) => review.summaryAt).length).toBeGreaterThan(stored.length / 2)
     expect(sets).toBe(inputs.length)
 
     // Other bytes under the same name are parsed again.
