@@ -26,7 +26,7 @@ import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
 import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
-import { NO_SUMMARY_CACHE, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type SummaryCache } from './render/summary-cache.ts'
+import { NO_SUMMARY_CACHE, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type CachedSummaryText, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
 
 /** Wall time of each stage, in milliseconds. */
@@ -147,13 +147,14 @@ interface OpenCaches {
 function openCaches(config: ResolvedConfig, options: DiskCacheOptions = {}): OpenCaches {
   const open = <T>(name: string): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name, options) : null)
   const summaryMeta = open<CachedSummaryMeta>('summaries')
+  const summaryText = open<CachedSummaryText>('summary-text')
   const summaryHtml = open<CachedSummaryHtml>('summary-html')
   const tags = open<string[]>('tags')
   const ingest = open<CachedIngest>('ingest')
   const search = open<SearchCacheEntry>('search')
   const taxonomy = open<CachedTaxonomy>('taxonomy')
-  const all = [summaryMeta, summaryHtml, tags, ingest, search, taxonomy].flatMap((cache) => (cache ? [cache] : []))
-  return { summaries: summaryMeta && summaryHtml ? summaryCacheOn(summaryMeta, summaryHtml) : null, tags, ingest, search, taxonomy, all }
+  const all = [summaryMeta, summaryText, summaryHtml, tags, ingest, search, taxonomy].flatMap((cache) => (cache ? [cache] : []))
+  return { summaries: summaryMeta && summaryText && summaryHtml ? summaryCacheOn(summaryMeta, summaryText, summaryHtml) : null, tags, ingest, search, taxonomy, all }
 }
 
 /**
@@ -211,7 +212,8 @@ async function buildWith(config: ResolvedConfig, memory: SessionMemory, options:
 
     let started = performance.now()
     onProgress({ stage: 'search', done: 0, total: 0, unit: 'papers' })
-    const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '' }, searchCache)
+    // A summary's cache key stands for its text (the text is a function of the Markdown and the renderer, which the key covers).
+    const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '', textKeyOf: summaryCacheKey }, searchCache)
     timings.search = performance.now() - started
 
     started = performance.now()

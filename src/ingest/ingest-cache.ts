@@ -62,7 +62,8 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
     return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, file)) }
   }
   const source = ingestSource(input)
-  const text = typeof source.file.value === 'string' ? utf8.decode(input.bytes) : ''
+  // The file's value is its bytes decoded, as a restored file's will be: summaries are found in it.
+  const text = typeof source.file.value === 'string' ? source.file.value : ''
   let searchFrom = 0
   cache.set(key, {
     settings: source.settings,

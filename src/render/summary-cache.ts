@@ -13,8 +13,13 @@ import type { Review } from '../model.ts'
 import { summaryDigest } from '../summary-digest.ts'
 import { sourcePath } from '../source-root.ts'
 
-/** What every build reads of a cached summary: everything but its HTML. */
-export type CachedSummaryMeta = Pick<RenderedSummary, 'text' | 'hasMath' | 'problems'>
+/** What every build reads of a cached summary: whether it has math, and its problems (reported on every build). */
+export type CachedSummaryMeta = Pick<RenderedSummary, 'hasMath' | 'problems'>
+
+/** A cached summary's plain text, read only when search must index it or a page shows its excerpt. */
+export interface CachedSummaryText {
+  readonly text: string
+}
 
 /** A cached summary's HTML, read only when a file showing it is made; the feed HTML only when it differs from the page HTML (math). */
 export interface CachedSummaryHtml {
@@ -40,37 +45,46 @@ export interface SummaryCache {
 }
 
 /**
- * A summary cache on two stores: `meta` (text, math, problems), read for every
- * review on every build, and `html`, read only for summaries shown by a file the
- * build makes. A warm build that makes no page never reads any HTML.
+ * A summary cache on three stores: `meta` (math, problems), read for every review
+ * on every build; `text`, read for summaries whose text search or an excerpt
+ * needs; and `html`, read only for summaries shown by a file the build makes. A
+ * warm build that makes no file reads neither text nor HTML.
  */
-export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, html: SummaryStore<CachedSummaryHtml>): SummaryCache {
+export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: SummaryStore<CachedSummaryText>, html: SummaryStore<CachedSummaryHtml>): SummaryCache {
   return {
     get(key) {
       const found = meta.get(key)
-      if (!found || !html.has(key)) return undefined
+      if (!found || !html.has(key) || !text.has(key)) return undefined
       html.keep(key)
-      let body: CachedSummaryHtml | undefined
-      const load = (): CachedSummaryHtml => {
-        body ??= html.get(key)
-        if (!body) throw new Error(`research-digest: the HTML of a cached summary (${key.slice(0, 12)}…) could not be read; delete the cache folder (or build with --no-cache)`)
-        return body
+      text.keep(key)
+      const load = <T>(store: SummaryStore<T>, what: string): (() => T) => {
+        let loaded: T | undefined
+        return () => {
+          loaded ??= store.get(key)
+          if (loaded === undefined) throw new Error(`research-digest: the ${what} of a cached summary (${key.slice(0, 12)}…) could not be read; delete the cache folder (or build with --no-cache)`)
+          return loaded
+        }
       }
+      const body = load(html, 'HTML')
+      const plain = load(text, 'text')
       return {
-        text: found.text,
+        get text() {
+          return plain().text
+        },
         hasMath: found.hasMath,
         problems: found.problems,
         get html() {
-          return load().html
+          return body().html
         },
         get feedHtml() {
-          const loaded = load()
+          const loaded = body()
           return loaded.feedHtml ?? loaded.html
         },
       }
     },
     set(key, summary) {
-      meta.set(key, { text: summary.text, hasMath: summary.hasMath, problems: summary.problems })
+      meta.set(key, { hasMath: summary.hasMath, problems: summary.problems })
+      text.set(key, { text: summary.text })
       html.set(key, summary.feedHtml === summary.html ? { html: summary.html } : { html: summary.html, feedHtml: summary.feedHtml })
     },
   }

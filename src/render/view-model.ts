@@ -127,8 +127,13 @@ export function buildPaperViews(
         get feedHtml() {
           return summary?.feedHtml ?? ''
         },
-        text: summary?.text ?? '',
-        excerpt: excerptOf(summary?.text ?? ''),
+        // Read when a template shows them too: a cached summary's text is read from the build cache only then.
+        get text() {
+          return summary?.text ?? ''
+        },
+        get excerpt() {
+          return excerptOf(summary?.text ?? '')
+        },
         hasMath: summary?.hasMath ?? false,
         arxivVersion: review.arxivVersion,
         review,

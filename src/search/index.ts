@@ -35,6 +35,12 @@ export interface SearchInput {
   readonly papers: readonly Paper[]
   /** Plain text of a review. */
   readonly textOf: (review: Review) => string
+  /**
+   * A digest standing for {@link textOf}'s text of a review, for the cache key:
+   * a build whose key matches the previous one reads no text at all. Without it,
+   * the text itself is hashed.
+   */
+  readonly textKeyOf?: (review: Review) => string
   readonly topics: readonly Topic[]
 }
 
@@ -180,9 +186,9 @@ export function buildSearchCached(input: SearchInput, cache: SearchCache | null)
   const hash = createHash('sha256').update(searchCode()).update(topics)
   for (const paper of input.papers) {
     hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers])]))
-    // Review text as it is, after its length: JSON-escaping it first would cost more than hashing it.
+    // Review text as it is (or its key), after its length: JSON-escaping it first would cost more than hashing it.
     for (const review of paper.reviews) {
-      const text = input.textOf(review)
+      const text = input.textKeyOf ? input.textKeyOf(review) : input.textOf(review)
       hash.update(`\0${text.length}\0`).update(text)
     }
   }

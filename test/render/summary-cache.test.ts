@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { build } from '../../src/build.ts'
 import { resolveConfig } from '../../src/config.ts'
 import { openDiskCache } from '../../src/output/disk-cache.ts'
-import { rendererFingerprint, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta } from '../../src/render/summary-cache.ts'
+import { rendererFingerprint, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type CachedSummaryText } from '../../src/render/summary-cache.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const work = mkdtempSync(path.join(tmpdir(), 'digest-cache-'))
@@ -94,23 +94,29 @@ describe('cache entries', () => {
     }
   }
 
-  it('keep the HTML apart, read only when asked for, and the feed HTML only when it differs from the page HTML', () => {
+  it('keep the text and HTML apart, read only when asked for, and the feed HTML only when it differs from the page HTML', () => {
     const meta = memoryStore<CachedSummaryMeta>()
+    const text = memoryStore<CachedSummaryText>()
     const html = memoryStore<CachedSummaryHtml>()
-    const cache = summaryCacheOn(meta, html)
+    const cache = summaryCacheOn(meta, text, html)
     const plain = { html: '<p>x</p>', feedHtml: '<p>x</p>', text: 'x', hasMath: false, problems: [] }
     const math = { html: '<p><span class="katex">…</span></p>', feedHtml: '<p><math></math></p>', text: 'x', hasMath: true, problems: [] }
     cache.set('plain', plain)
     cache.set('math', math)
     expect(html.entries.get('plain')).toEqual({ html: '<p>x</p>' })
+    expect(meta.entries.get('plain')).toEqual({ hasMath: false, problems: [] })
     const restored = cache.get('plain')!
+    expect(restored.hasMath).toBe(false)
+    expect([text.reads, html.reads]).toEqual([[], []])
     expect(restored.text).toBe('x')
-    expect(html.reads).toEqual([])
+    expect([text.reads, html.reads]).toEqual([['plain'], []])
     expect({ ...restored }).toEqual(plain)
     expect({ ...cache.get('math')! }).toEqual(math)
     expect(html.reads).toEqual(['plain', 'math'])
-    // Without its HTML, an entry is a miss.
+    // Without its HTML or its text, an entry is a miss.
     html.entries.delete('plain')
     expect(cache.get('plain')).toBeUndefined()
+    text.entries.delete('math')
+    expect(cache.get('math')).toBeUndefined()
   })
 })
