@@ -213,7 +213,7 @@ async function buildWith(config: ResolvedConfig, memory: SessionMemory, options:
     let started = performance.now()
     onProgress({ stage: 'search', done: 0, total: 0, unit: 'papers' })
     // A summary's cache key stands for its text (the text is a function of the Markdown and the renderer, which the key covers).
-    const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '', textKeyOf: summaryCacheKey }, searchCache)
+    const search = await buildSearchCached({ papers, topics: taxonomy.topics, textOf: (review) => rendered.get(review)?.text ?? '', textKeyOf: summaryCacheKey, excerptOf: (review) => rendered.get(review)?.excerpt ?? '' }, searchCache)
     timings.search = performance.now() - started
 
     started = performance.now()

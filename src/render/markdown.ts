@@ -25,6 +25,7 @@ import rehypeRawIfPresent from './rehype-raw-if-present.ts'
 import rehypeDropLocalReferences from './rehype-drop-local-references.ts'
 import { summarySchema } from './sanitize-schema.ts'
 import { plainText } from './plain-text.ts'
+import { excerptOf } from './excerpt.ts'
 
 /** A rendered summary. */
 export interface RenderedSummary {
@@ -32,8 +33,10 @@ export interface RenderedSummary {
   readonly html: string
   /** The same HTML for feed readers: math as MathML only (no KaTeX stylesheet there). */
   readonly feedHtml: string
-  /** Plain text (for excerpts and search). */
+  /** Plain text (for search). */
   readonly text: string
+  /** The opening of the plain text (see `excerpt.ts`), for listings and search results. */
+  readonly excerpt: string
   /** True when the summary contains math (pages then link the KaTeX stylesheet). */
   readonly hasMath: boolean
   /** Problems found while rendering (KaTeX parse errors), in summary coordinates. */
@@ -88,6 +91,7 @@ export function createSummaryRenderer(): (markdown: string) => RenderedSummary {
       html,
       feedHtml,
       text,
+      excerpt: excerptOf(text),
       hasMath,
       problems: file.messages.map((message) => ({ reason: message.reason, line: message.line ?? null })),
     }

@@ -13,10 +13,10 @@ import type { Review } from '../model.ts'
 import { summaryDigest } from '../summary-digest.ts'
 import { sourcePath } from '../source-root.ts'
 
-/** What every build reads of a cached summary: whether it has math, and its problems (reported on every build). */
-export type CachedSummaryMeta = Pick<RenderedSummary, 'hasMath' | 'problems'>
+/** What every build reads of a cached summary: its excerpt, whether it has math, and its problems (reported on every build). */
+export type CachedSummaryMeta = Pick<RenderedSummary, 'excerpt' | 'hasMath' | 'problems'>
 
-/** A cached summary's plain text, read only when search must index it or a page shows its excerpt. */
+/** A cached summary's plain text, read only when search must index it anew. */
 export interface CachedSummaryText {
   readonly text: string
 }
@@ -45,9 +45,9 @@ export interface SummaryCache {
 }
 
 /**
- * A summary cache on three stores: `meta` (math, problems), read for every review
- * on every build; `text`, read for summaries whose text search or an excerpt
- * needs; and `html`, read only for summaries shown by a file the build makes. A
+ * A summary cache on three stores: `meta` (excerpt, math, problems), read for
+ * every review on every build; `text`, read only for summaries search must index
+ * anew; and `html`, read only for summaries shown by a file the build makes. A
  * warm build that makes no file reads neither text nor HTML.
  */
 export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: SummaryStore<CachedSummaryText>, html: SummaryStore<CachedSummaryHtml>): SummaryCache {
@@ -71,6 +71,7 @@ export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: Summ
         get text() {
           return plain().text
         },
+        excerpt: found.excerpt,
         hasMath: found.hasMath,
         problems: found.problems,
         get html() {
@@ -83,7 +84,7 @@ export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: Summ
       }
     },
     set(key, summary) {
-      meta.set(key, { hasMath: summary.hasMath, problems: summary.problems })
+      meta.set(key, { excerpt: summary.excerpt, hasMath: summary.hasMath, problems: summary.problems })
       text.set(key, { text: summary.text })
       html.set(key, summary.feedHtml === summary.html ? { html: summary.html } : { html: summary.html, feedHtml: summary.feedHtml })
     },
@@ -103,7 +104,7 @@ let fingerprint: string | null = null
 export function rendererFingerprint(): string {
   if (fingerprint !== null) return fingerprint
   const here = sourcePath('render')
-  const sources = readdirSync(here).filter((name) => /^(?:markdown|sanitize-schema|plain-text|remark-.*|rehype-.*)\.ts$/.test(name)).sort()
+  const sources = readdirSync(here).filter((name) => /^(?:markdown|sanitize-schema|plain-text|excerpt|remark-.*|rehype-.*)\.ts$/.test(name)).sort()
   fingerprint = hashLockFile(hashFiles(createHash('sha256'), here, sources)).digest('hex').slice(0, 16)
   return fingerprint
 }

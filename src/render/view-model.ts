@@ -75,7 +75,6 @@ export interface ListingEntry {
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
-const EXCERPT_LENGTH = 260
 
 /** "2024-11-30" → "30 November 2024"; null → "Undated". */
 export function formatDate(date: string | null): string {
@@ -90,13 +89,7 @@ export function formatMonth(month: string): string {
   return `${MONTHS[Number(index) - 1] ?? ''} ${year}`
 }
 
-/** The first ~260 characters of `text`, cut at a word boundary. */
-export function excerptOf(text: string): string {
-  if (text.length <= EXCERPT_LENGTH) return text
-  const cut = text.slice(0, EXCERPT_LENGTH)
-  const boundary = cut.lastIndexOf(' ')
-  return `${cut.slice(0, boundary > 160 ? boundary : EXCERPT_LENGTH).replace(/[\s,.;:–—-]+$/, '')}…`
-}
+
 
 /** Build paper views. `rendered` holds the rendered summary of every review. */
 export function buildPaperViews(
@@ -131,9 +124,7 @@ export function buildPaperViews(
         get text() {
           return summary?.text ?? ''
         },
-        get excerpt() {
-          return excerptOf(summary?.text ?? '')
-        },
+        excerpt: summary?.excerpt ?? '',
         hasMath: summary?.hasMath ?? false,
         arxivVersion: review.arxivVersion,
         review,

@@ -12,7 +12,7 @@ import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { Paper, Review } from '../model.ts'
 import type { DeferredFile } from '../output/write-site.ts'
 import { compareStrings } from '../ordering.ts'
-import { excerptOf } from '../render/view-model.ts'
+import { excerptOf } from '../render/excerpt.ts'
 import {
   COMMON_TERM_SHARE,
   COMMON_TERMS_FROM,
@@ -42,6 +42,8 @@ export interface SearchInput {
    */
   readonly textKeyOf?: (review: Review) => string
   readonly topics: readonly Topic[]
+  /** The excerpt of a review's text (see `render/excerpt.ts`); by default made from {@link textOf}. */
+  readonly excerptOf?: (review: Review) => string
 }
 
 /** Site-relative paths the search page needs. */
@@ -270,12 +272,33 @@ interface IndexParts {
 }
 
 /** Field values of every document of both indexes. */
-function documentValues(input: SearchInput): { primary: string[][]; text: string[][] } {
+/** The documents of one index: per document (by short id), the hash naming its analysis, and its field values, made when asked for. */
+interface DocumentSource {
+  readonly hashes: readonly string[]
+  readonly fieldsOf: (shortId: number) => string[]
+}
+
+/**
+ * The documents of both indexes. A text document's hash covers its reviews' text
+ * keys when the input has them, so only documents analysed anew read any text.
+ */
+function documentSources(input: SearchInput): { primary: DocumentSource; text: DocumentSource } {
   const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
   const textFields = TEXT_INDEX_OPTIONS.fields as string[]
+  const primaryValues = primaryDocuments(input.papers, input.topics).map((document) => primaryFields.map((field) => document[field as keyof PrimaryDocument]))
+  const textFieldsOf = (shortId: number) => {
+    const [document] = textDocuments([input.papers[shortId]!], input.textOf)
+    return textFields.map((field) => document![field as keyof TextDocument])
+  }
+  const { textKeyOf } = input
   return {
-    primary: primaryDocuments(input.papers, input.topics).map((document) => primaryFields.map((field) => document[field as keyof PrimaryDocument])),
-    text: textDocuments(input.papers, input.textOf).map((document) => textFields.map((field) => document[field as keyof TextDocument])),
+    primary: { hashes: primaryValues.map((fields) => analysisHash('primary', fields)), fieldsOf: (shortId) => primaryValues[shortId]! },
+    text: {
+      hashes: textKeyOf
+        ? input.papers.map((paper) => analysisHash('text-keys', paper.reviews.map(textKeyOf)))
+        : input.papers.map((_paper, shortId) => analysisHash('text', textFieldsOf(shortId))),
+      fieldsOf: textFieldsOf,
+    },
   }
 }
 
@@ -283,12 +306,12 @@ function analysisHash(kind: string, fields: readonly string[]): string {
   return createHash('sha1').update(kind).update('\0').update(fields.join('\0')).digest('base64')
 }
 
-/** The analysis of one document: from the cache when it was analysed before, else analysed now and stored. */
-function analysisOf(options: AnalysisOptions, hash: string, fields: readonly string[], cache: SearchCache | null): AnalyzedDocument {
+/** The analysis of one document: from the cache when it was analysed before, else analysed now (from `fieldsOf()`) and stored. */
+function analysisOf(options: AnalysisOptions, hash: string, fieldsOf: () => readonly string[], cache: SearchCache | null): AnalyzedDocument {
   const entry = cache?.get(analysisEntry(hash))
   const reused = entry?.slot === 'analysis' ? unpackAnalysis(entry.packed) : null
   if (reused) return reused
-  const document = analyzeDocument(options, fields)
+  const document = analyzeDocument(options, fieldsOf())
   cache?.set(analysisEntry(hash), { slot: 'analysis', packed: packAnalysis(document) })
   return document
 }
@@ -296,11 +319,11 @@ function analysisOf(options: AnalysisOptions, hash: string, fields: readonly str
 /** Build both indexes from scratch (documents analysed before are not tokenized again). */
 function rebuildIndexes(input: SearchInput, cache: SearchCache | null): IndexParts {
   const ids = input.papers.map((paper) => paper.id)
-  const values = documentValues(input)
+  const sources = documentSources(input)
   const build = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string) => {
     const analysis = analysisOptions(options)
-    const hashes = values[kind].map((fields) => analysisHash(kind, fields))
-    const documents = values[kind].map((fields, index) => analysisOf(analysis, hashes[index]!, fields, cache))
+    const { hashes, fieldsOf } = sources[kind]
+    const documents = hashes.map((hash, shortId) => analysisOf(analysis, hash, () => fieldsOf(shortId), cache))
     const index = buildIndex(options.fields as string[], ids, documents)
     return { index, sharded: shardIndex(index, folder, hashes) }
   }
@@ -316,9 +339,9 @@ function rebuildIndexes(input: SearchInput, cache: SearchCache | null): IndexPar
 function patchIndexes(input: SearchInput, previous: SearchState, topics: string, cache: SearchCache): (IndexParts & { readonly scriptFile: string }) | null {
   if (previous.code !== searchCode() || previous.topics !== topics || previous.ids.length !== input.papers.length) return null
   if (input.papers.some((paper, index) => paper.id !== previous.ids[index])) return null
-  const values = documentValues(input)
+  const sources = documentSources(input)
   const plan = (kind: 'primary' | 'text', state: IndexState) => {
-    const hashes = values[kind].map((fields) => analysisHash(kind, fields))
+    const { hashes } = sources[kind]
     const changed = hashes.flatMap((hash, shortId) => (hash === state.hashes[shortId] ? [] : [shortId]))
     return { hashes, changed }
   }
@@ -327,14 +350,14 @@ function patchIndexes(input: SearchInput, previous: SearchState, topics: string,
   if (primaryPlan.changed.length + textPlan.changed.length > MAX_PATCHED_DOCUMENTS) return null
   if (!cache.has(fileEntry(previous.script))) return null
 
-  const patch = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string, state: IndexState, { hashes, changed }: { hashes: string[]; changed: number[] }) => {
+  const patch = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string, state: IndexState, { hashes, changed }: { hashes: readonly string[]; changed: number[] }) => {
     const analysis = analysisOptions(options)
     const changes: DocumentChange[] = []
     for (const shortId of changed) {
       const before = cache.get(analysisEntry(state.hashes[shortId]!))
       const beforeAnalysis = before?.slot === 'analysis' ? unpackAnalysis(before.packed) : null
       if (!beforeAnalysis) return null
-      changes.push(reduceChange({ shortId, before: beforeAnalysis, after: analysisOf(analysis, hashes[shortId]!, values[kind][shortId]!, cache) }))
+      changes.push(reduceChange({ shortId, before: beforeAnalysis, after: analysisOf(analysis, hashes[shortId]!, () => sources[kind].fieldsOf(shortId), cache) }))
     }
     for (const [shortId, hash] of hashes.entries()) if (!changed.includes(shortId)) cache.keep(analysisEntry(hash))
     const touchedKeys = new Set<string>()
@@ -468,15 +491,17 @@ function assembleSearch(
   const topicIndex = new Map(topicSlugs.map((slug, index) => [slug, index]))
   const reviewerIndex = new Map(reviewerNames.map((name, index) => [name, index]))
   let fragmentBytes = 0
+  const excerpt = input.excerptOf ?? ((review: Review) => excerptOf(input.textOf(review)))
   papers.forEach((paper, shortId) => {
-    const latest = [...paper.reviews].reverse().find((review) => input.textOf(review) !== '')
+    // An excerpt is empty only for empty text.
+    const latest = [...paper.reviews].reverse().find((review) => excerpt(review) !== '')
     const fragment: SearchFragment = {
       id: paper.id,
       title: paper.title,
       date: newestDate(paper),
       reviewers: reviewersOf(paper),
       topics: paper.tags,
-      excerpt: latest ? excerptOf(input.textOf(latest)) : '',
+      excerpt: latest ? excerpt(latest) : '',
     }
     const contents = JSON.stringify(searchFile('fragment', fragment))
     fragmentBytes += contents.length

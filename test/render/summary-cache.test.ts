@@ -99,12 +99,12 @@ describe('cache entries', () => {
     const text = memoryStore<CachedSummaryText>()
     const html = memoryStore<CachedSummaryHtml>()
     const cache = summaryCacheOn(meta, text, html)
-    const plain = { html: '<p>x</p>', feedHtml: '<p>x</p>', text: 'x', hasMath: false, problems: [] }
-    const math = { html: '<p><span class="katex">…</span></p>', feedHtml: '<p><math></math></p>', text: 'x', hasMath: true, problems: [] }
+    const plain = { html: '<p>x</p>', feedHtml: '<p>x</p>', text: 'x', excerpt: 'x', hasMath: false, problems: [] }
+    const math = { html: '<p><span class="katex">…</span></p>', feedHtml: '<p><math></math></p>', text: 'x', excerpt: 'x', hasMath: true, problems: [] }
     cache.set('plain', plain)
     cache.set('math', math)
     expect(html.entries.get('plain')).toEqual({ html: '<p>x</p>' })
-    expect(meta.entries.get('plain')).toEqual({ hasMath: false, problems: [] })
+    expect(meta.entries.get('plain')).toEqual({ excerpt: 'x', hasMath: false, problems: [] })
     const restored = cache.get('plain')!
     expect(restored.hasMath).toBe(false)
     expect([text.reads, html.reads]).toEqual([[], []])

@@ -2,12 +2,14 @@
  * In large digests, words most reviews use are skipped in the review text when
  * the query has a rarer word: the ranking barely changes, the query gets cheap.
  */
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Paper } from '../../src/model.ts'
 import { buildSearch } from '../../src/search/index.ts'
 import { openSearchFile, type SearchBase } from '../../src/search/options.ts'
 import { SearchEngine } from '../../src/search/query.ts'
 import { fileContents, isDeferred, type SiteFileContents } from '../../src/output/write-site.ts'
+import { excerptOf } from '../../src/render/excerpt.ts'
 
 function paper(index: number, text: string): Paper {
   const review = { source: 's.md', line: index + 1, date: '2025-01-01', reviewers: ['Ada'], summary: text, title: `Paper ${index}`, headline: null, url: null, arxivId: null, arxivVersion: null, links: [], tagOverride: null }
@@ -94,7 +96,12 @@ describe('the search output cache', () => {
     expect(same).toBeGreaterThanOrEqual(39)
   })
 
-  it('patches the shards of a few edited papers into exactly the files a full build writes', async () => {
+  // The build hashes each review's text key (its summary's cache key) and reads text only for documents analysed anew; tests and scripts give the text alone.
+  const textKeys = { textKeyOf: (review: { summary: string }) => createHash('sha256').update(review.summary).digest('hex'), excerptOf: (review: { summary: string }) => excerptOf(review.summary) }
+  it.each([
+    ['hashing review text', {}],
+    ['hashing review text keys', textKeys],
+  ])('patches the shards of a few edited papers into exactly the files a full build writes (%s)', async (_mode, keys) => {
     const { buildSearchCached } = await import('../../src/search/index.ts')
     type Entry = import('../../src/search/index.ts').SearchCacheEntry
     const slots = new Map<string, Entry>()
@@ -112,7 +119,7 @@ describe('the search output cache', () => {
     // 1,100 papers, so words most papers use are listed as common terms, and patching must keep that list right.
     const text = (index: number, salt = '') => `Deep learning ${words[index % 12]} ${words[(index * 7) % 12]} study${index} ${index % 5 < 2 ? 'common' : 'rare'}${salt}.`
     const papers = Array.from({ length: 1100 }, (_, index) => paper(index, text(index)))
-    const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary }
+    const input = { papers, topics: [], textOf: (review: { summary: string }) => review.summary, ...keys }
     const bytesOf = (output: Awaited<ReturnType<typeof buildSearchCached>>) => new Map([...output.files].map(([file, contents]) => [file, asText(fileContents(contents))]))
     buildSearchCached(input, cache)
     const edits: Array<(list: Paper[]) => Paper[]> = [
