@@ -13,7 +13,6 @@ import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog, type TagCache } from './catalog/index.ts'
-import { PapersJsonMemo } from './catalog/papers-json.ts'
 import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
@@ -140,12 +139,14 @@ interface OpenCaches {
   readonly ingest: DiskCache<CachedIngest> | null
   readonly search: DiskCache<SearchCacheEntry> | null
   readonly taxonomy: DiskCache<CachedTaxonomy> | null
+  /** Each paper's piece of `papers.json`, as UTF-8. */
+  readonly paperPieces: DiskCache<Uint8Array> | null
   /** Every store, to flush or close them all. */
   readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close'>>
 }
 
 function openCaches(config: ResolvedConfig, options: DiskCacheOptions = {}): OpenCaches {
-  const open = <T>(name: string): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name, options) : null)
+  const open = <T>(name: string, raw = false): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name, { ...options, raw }) : null)
   const summaryMeta = open<CachedSummaryMeta>('summaries')
   const summaryText = open<CachedSummaryText>('summary-text')
   const summaryHtml = open<CachedSummaryHtml>('summary-html')
@@ -153,8 +154,9 @@ function openCaches(config: ResolvedConfig, options: DiskCacheOptions = {}): Ope
   const ingest = open<CachedIngest>('ingest')
   const search = open<SearchCacheEntry>('search')
   const taxonomy = open<CachedTaxonomy>('taxonomy')
-  const all = [summaryMeta, summaryText, summaryHtml, tags, ingest, search, taxonomy].flatMap((cache) => (cache ? [cache] : []))
-  return { summaries: summaryMeta && summaryText && summaryHtml ? summaryCacheOn(summaryMeta, summaryText, summaryHtml) : null, tags, ingest, search, taxonomy, all }
+  const paperPieces = open<Uint8Array>('papers-json', true)
+  const all = [summaryMeta, summaryText, summaryHtml, tags, ingest, search, taxonomy, paperPieces].flatMap((cache) => (cache ? [cache] : []))
+  return { summaries: summaryMeta && summaryText && summaryHtml ? summaryCacheOn(summaryMeta, summaryText, summaryHtml) : null, tags, ingest, search, taxonomy, paperPieces, all }
 }
 
 /**
@@ -173,7 +175,7 @@ export async function checkContent(config: ResolvedConfig, onProgress: ProgressL
 
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
-  return buildWith(config, { caches: openCaches(config) }, options)
+  return buildWith(config, openCaches(config), options)
 }
 
 /** Builds of one site in one process, sharing what they read from the build cache. */
@@ -190,18 +192,11 @@ export interface BuildSession {
  * result is the same as {@link build}'s, byte for byte.
  */
 export function openBuildSession(config: ResolvedConfig): BuildSession {
-  const memory: SessionMemory = { caches: openCaches(config, { retain: true }), papersJson: new PapersJsonMemo() }
-  return { build: (options = {}) => buildWith(config, memory, options) }
+  const caches = openCaches(config, { retain: true })
+  return { build: (options = {}) => buildWith(config, caches, options) }
 }
 
-/** What a build may take from earlier builds of its process. */
-interface SessionMemory {
-  readonly caches: OpenCaches
-  readonly papersJson?: PapersJsonMemo
-}
-
-async function buildWith(config: ResolvedConfig, memory: SessionMemory, options: BuildOptions): Promise<BuildResult> {
-  const { caches } = memory
+async function buildWith(config: ResolvedConfig, caches: OpenCaches, options: BuildOptions): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
@@ -224,7 +219,7 @@ async function buildWith(config: ResolvedConfig, memory: SessionMemory, options:
       taxonomy,
       sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
       search: search.assets,
-      ...(memory.papersJson ? { papersJsonMemo: memory.papersJson } : {}),
+      paperPieces: caches.paperPieces,
     })
     for (const [file, contents] of search.files) site.set(file, contents)
     // Pages whose key matches the previous build's are not rendered at all.

@@ -29,25 +29,27 @@ function paperPiece(paper: Paper): string {
   return `    ${JSON.stringify(paperRecord(paper), null, 2).replaceAll('\n', '\n    ')}`
 }
 
-/**
- * Pieces of `papers.json` remembered between builds of one process (`digest dev`):
- * a paper whose record has the same digest as in the previous document is not
- * serialised again.
- */
-export class PapersJsonMemo {
-  /** {@link papersJsonPieces} of `papers`, `digestOf` naming each paper's record; once the document is whole, only its pieces are remembered. */
-  *pieces(papers: readonly Paper[], digestOf: (paper: Paper) => string): Generator<string | Uint8Array> {
-    const next = new Map<string, Uint8Array>()
-    yield* papersJsonPieces(papers, (paper) => {
-      const digest = digestOf(paper)
-      const piece = this.#pieces.get(digest) ?? next.get(digest) ?? Buffer.from(paperPiece(paper), 'utf8')
-      next.set(digest, piece)
-      return piece
-    })
-    this.#pieces = next
-  }
+/** Where papers' pieces are kept between builds (the build cache), by the digest of their record. */
+export interface PaperPieceStore {
+  get(digest: string): Uint8Array | undefined
+  set(digest: string, piece: Uint8Array): void
+}
 
-  #pieces = new Map<string, Uint8Array>()
+/**
+ * {@link papersJsonPieces} of `papers`, each paper's piece (as UTF-8) taken from
+ * `store` when a build made it before from a record with the same digest, else
+ * made and stored. After an edit, one paper is serialised, not all of them.
+ */
+export function papersJsonPiecesFrom(papers: readonly Paper[], store: PaperPieceStore, digestOf: (paper: Paper) => string): Generator<string | Uint8Array> {
+  return papersJsonPieces(papers, (paper) => {
+    const digest = digestOf(paper)
+    let piece = store.get(digest)
+    if (piece === undefined) {
+      piece = Buffer.from(paperPiece(paper), 'utf8')
+      store.set(digest, piece)
+    }
+    return piece
+  })
 }
 
 /** One paper as it appears in `papers.json` (also used for `/papers/<id>/paper.json`). */

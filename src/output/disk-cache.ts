@@ -58,6 +58,8 @@ export interface DiskCacheOptions {
    * @default false
    */
   readonly retain?: boolean
+  /** Values are bytes (`Uint8Array`), stored and read as they are rather than as JSON. @default false */
+  readonly raw?: boolean
 }
 
 const FORMAT = 'research-digest-cache'
@@ -136,7 +138,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         const opened = openIndex()
         const bytes = opened ? readEntry(opened, key) : null
         if (bytes) {
-          const value = JSON.parse(bytes.toString('utf8')) as T
+          const value = (options.raw ? bytes : JSON.parse(bytes.toString('utf8'))) as T
           used.add(key)
           retained?.set(key, value)
           stats.hits++
@@ -172,7 +174,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         mkdirSync(directory, { recursive: true })
         const opened = openIndex()
         const kept = opened ? [...used].filter((key) => !pending.has(key) && opened.places.has(key)) : []
-        writeIndex(directory, name, opened, kept, pending, readEntry)
+        writeIndex(directory, name, opened, kept, pending, readEntry, options.raw ?? false)
         // The layout before packs: one file per entry in a folder named like the namespace.
         rmSync(path.join(directory, name), { recursive: true, force: true })
       } catch {
@@ -215,8 +217,9 @@ function writeIndex<T>(
   kept: readonly string[],
   added: ReadonlyMap<string, T>,
   readEntry: (index: OpenIndex, key: string) => Buffer | null,
+  raw: boolean,
 ): void {
-  const fresh = [...added].map(([key, value]) => [key, Buffer.from(JSON.stringify(value), 'utf8')] as const)
+  const fresh = [...added].map(([key, value]) => [key, raw ? Buffer.from(value as Uint8Array) : Buffer.from(JSON.stringify(value), 'utf8')] as const)
   const keptBytes = kept.reduce((sum, key) => sum + old!.places.get(key)!.length, 0)
   const oldBytes = old ? old.segments.reduce((sum, [, bytes]) => sum + bytes, 0) : 0
   const compact = old !== null && (oldBytes - keptBytes > MAX_DEAD_SHARE * oldBytes || old.segments.length >= MAX_SEGMENTS)

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { VFile } from 'vfile'
-import { paperRecord, PapersJsonMemo } from '../catalog/papers-json.ts'
+import { paperRecord, papersJsonPiecesFrom, type PaperPieceStore } from '../catalog/papers-json.ts'
 import { slugify } from '../catalog/slug.ts'
 import type { Taxonomy } from '../catalog/topics.ts'
 import type { ResolvedConfig } from '../config.ts'
@@ -38,8 +38,8 @@ export interface RenderInput {
   readonly sources: readonly SourceInfo[]
   /** Site-relative paths of the search files, from the search stage; null builds a search page without search. */
   readonly search: SearchAssets | null
-  /** What earlier builds in this process made of `papers.json` (see {@link PapersJsonMemo}); none by default. */
-  readonly papersJsonMemo?: PapersJsonMemo
+  /** Papers' pieces of `papers.json` made by earlier builds (the build cache); none by default. */
+  readonly paperPieces?: PaperPieceStore | null
 }
 
 /** The rendered site and the views it was built from. */
@@ -142,8 +142,8 @@ export function renderSite(input: RenderInput): RenderResult {
     files.set(`${base}paper.json`, { key: keys.of('paper.json', view), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
     files.set(`${base}cite.bib`, { key: keys.of('cite.bib', view), render: () => paperBibtex(view.paper) })
   }
-  const papersJsonMemo = input.papersJsonMemo ?? new PapersJsonMemo()
-  files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonMemo.pieces(papers, (paper) => keys.digestOf(paper)) }) })
+  const pieceStore = input.paperPieces ?? new Map<string, Uint8Array>()
+  files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)) }) })
 
   addFeeds(files, views, input, paths, keys)
   files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))

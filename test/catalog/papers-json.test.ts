@@ -1,7 +1,8 @@
 /** `papers.json` is made in pieces (remembered between builds of a session); joined, they are exactly the pretty-printed document. */
 import { describe, expect, it } from 'vitest'
-import { paperRecord, papersJsonPieces, PapersJsonMemo } from '../../src/catalog/papers-json.ts'
+import { paperRecord, papersJsonPieces, papersJsonPiecesFrom } from '../../src/catalog/papers-json.ts'
 import { PAPERS_JSON_VERSION, type Paper } from '../../src/model.ts'
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { analyzeContent } from '../../src/build.ts'
 import { resolveConfig } from '../../src/config.ts'
@@ -20,17 +21,21 @@ describe('papersJsonPieces', () => {
     expect(pieces.join('')).toBe(whole(papers))
   })
 
-  it('gives the same document from remembered pieces, as papers come, change and go', () => {
-    const memo = new PapersJsonMemo()
-    const digests = new Map<Paper, string>()
-    const digestOf = (paper: Paper) => digests.get(paper) ?? String(digests.set(paper, `${paper.id}:${JSON.stringify(paper).length}`).get(paper))
+  it('gives the same document from stored pieces, as papers come, change and go, making only new ones', () => {
+    const store = new Map<string, Uint8Array>()
+    const made: string[] = []
+    const counting = { get: (digest: string) => store.get(digest), set: (digest: string, piece: Uint8Array) => void (made.push(digest), store.set(digest, piece)) }
+    const digestOf = (paper: Paper) => createHash('sha1').update(JSON.stringify(paperRecord(paper))).digest('hex')
     const text = (pieces: Iterable<string | Uint8Array>) => [...pieces].map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8'))).join('')
-    expect(text(memo.pieces(papers, digestOf))).toBe(whole(papers))
+    expect(text(papersJsonPiecesFrom(papers, counting, digestOf))).toBe(whole(papers))
+    expect(made).toHaveLength(new Set(papers.map(digestOf)).size)
+    made.length = 0
     const edited = papers.map((paper, index) => (index === 3 ? { ...paper, title: `${paper.title}, edited` } : paper))
-    expect(text(memo.pieces(edited, digestOf))).toBe(whole(edited))
+    expect(text(papersJsonPiecesFrom(edited, counting, digestOf))).toBe(whole(edited))
+    expect(made).toEqual([digestOf(edited[3]!)])
     const fewer = edited.slice(5)
-    expect(text(memo.pieces(fewer, digestOf))).toBe(whole(fewer))
-    expect(text(memo.pieces(papers, digestOf))).toBe(whole(papers))
+    expect(text(papersJsonPiecesFrom(fewer, counting, digestOf))).toBe(whole(fewer))
+    expect(text(papersJsonPiecesFrom(papers, counting, digestOf))).toBe(whole(papers))
   })
 
   it('joins to the same document for one paper and for none', () => {

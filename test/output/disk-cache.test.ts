@@ -13,6 +13,17 @@ const work = mkdtempSync(path.join(tmpdir(), 'digest-packs-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('the disk cache', () => {
+  it('stores raw values as their bytes, byte for byte', () => {
+    const directory = path.join(work, 'raw')
+    const bytes = Buffer.from('{"ünïcödé": "∑"}\u0000 and not JSON at all', 'utf8')
+    const writer = openDiskCache<Uint8Array>(directory, 'pieces', { raw: true })
+    writer.set('k', bytes)
+    writer.flush()
+    const segment = readdirSync(directory).find((file) => file.endsWith('.seg'))!
+    expect(statSync(path.join(directory, segment)).size).toBe(bytes.length)
+    expect(Buffer.from(openDiskCache<Uint8Array>(directory, 'pieces', { raw: true }).get('k')!).equals(bytes)).toBe(true)
+  })
+
   it('with retain, keeps values in memory across flushes, and forgets those a flush drops', () => {
     const directory = path.join(work, 'retained')
     const seed = openDiskCache<{ n: number }>(directory, 'things')
