@@ -45,7 +45,8 @@ export interface RenderedSummary {
 
 /**
  * Could GFM change how `markdown` parses? Every GFM construct needs one of these:
- * a table or strikethrough character, an email `@`, a task box `[ ]`/`[x]`, a
+ * a table or strikethrough character (or an aligned delimiter, `:-`/`-:`, which
+ * makes a one-column table without pipes), an email `@`, a task box `[ ]`/`[x]`, a
  * footnote `[^`, or a literal link (`www`, `http`, `mailto`, `xmpp`, however escaped);
  * or a character reference, which may stand for any of them.
  * Most reviews have none, and parsing without GFM is about twice as fast.
@@ -56,7 +57,8 @@ export function needsGfm(markdown: string): boolean {
 
 // Deliberately loose: `www\.` (an escaped dot) still makes a GFM link, so any `www` counts, and a
 // character reference (`a&#64;b.org`) can stand for any of these characters, so any `&name;`/`&#…;` counts.
-const GFM_TRIGGER = /[|~@]|\[[\sxX^]|www|http|mailto|xmpp|&[#a-z]/i
+// A one-column table needs no pipe when its delimiter row is aligned (`a` over `:-` or `-:`).
+const GFM_TRIGGER = /[|~@]|\[[\sxX^]|www|http|mailto|xmpp|&[#a-z]|:-|-:/i
 
 /** Build a reusable renderer for summaries (one unified processor for all of them). */
 export function createSummaryRenderer(): (markdown: string) => RenderedSummary {

@@ -19,7 +19,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 
 describe('needsGfm', () => {
   it('is true for every GFM construct', () => {
-    for (const text of ['| a | b |\n| - | - |\n| 1 | 2 |', '~~gone~~', 'see www.example.com', 'see https://example.com', 'mail ada@example.com', '- [ ] todo', '- [x] done', 'note[^1]\n\n[^1]: x', 'mailto:ada@x.org', 'xmpp:ada@x.org', 'www\\.example.com', 'a&#64;a.org', 'a&commat;a.org']) {
+    for (const text of ['| a | b |\n| - | - |\n| 1 | 2 |', '~~gone~~', 'see www.example.com', 'see https://example.com', 'mail ada@example.com', '- [ ] todo', '- [x] done', 'note[^1]\n\n[^1]: x', 'mailto:ada@x.org', 'xmpp:ada@x.org', 'www\\.example.com', 'a&#64;a.org', 'a&commat;a.org', 'a\n:-', 'one\n-:', 'a\n  :-:']) {
       expect(needsGfm(text), text).toBe(true)
       expect(withGfm.parse(text), text).not.toEqual(withoutGfm.parse(text))
     }
