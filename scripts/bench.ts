@@ -10,9 +10,10 @@
  * Eleventy 3 is timed on the same reviews as plain Markdown, installed in the
  * scratch folder `.tmp/bench/eleventy` (never a project dependency).
  *
- *   npm run bench [-- --runs 3] [--huge] [--skip-eleventy] [--keep] [--sizes 1000,4000]
+ *   npm run bench [-- --runs 3] [--huge] [--skip-eleventy] [--keep] [--sizes 1000,4000] [--report FILE]
  *
- * Progress goes to stderr; the tables go to stdout and to BENCHMARKS.md.
+ * Progress goes to stderr; the tables go to stdout and to BENCHMARKS.md (or the
+ * file named by `--report`, for runs that should not replace it).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     'skip-eleventy': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    report: { type: 'string', default: 'BENCHMARKS.md' },
     // Worker mode: one in-process build, printing its stage timings as JSON.
     'stages-worker': { type: 'boolean', default: false },
     // Worker mode: a build session (as `digest dev` runs), timing rebuilds after the bench edit and its undoing.
@@ -118,8 +120,9 @@ async function main(): Promise<void> {
 
   const report = formatReport(results, budgetLines, eleventyNote, hugoNote, runs)
   process.stdout.write(report.tables)
-  writeFileSync(path.join(root, 'BENCHMARKS.md'), report.document)
-  log(`wrote ${path.relative(process.cwd(), path.join(root, 'BENCHMARKS.md'))}`)
+  const reportFile = path.resolve(root, values.report)
+  writeFileSync(reportFile, report.document)
+  log(`wrote ${path.relative(process.cwd(), reportFile)}`)
 }
 
 // ---------------------------------------------------------------- measuring
