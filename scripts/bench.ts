@@ -85,6 +85,14 @@ interface EleventyResult {
   readonly pages: number
 }
 
+/** A corpus whose cold build did not complete (at 100k: out of memory), as measured by GNU time. */
+interface CorpusFailure {
+  readonly reviews: number
+  readonly seconds: number
+  readonly rssMiB: number
+  readonly reason: string
+}
+
 interface CorpusResult {
   readonly reviews: number
   readonly runs: readonly RunResult[]
@@ -111,14 +119,17 @@ async function main(): Promise<void> {
   timed(process.execPath, [path.join(root, 'bin', 'digest.mjs'), '--version'])
 
   const results: CorpusResult[] = []
+  const failures: CorpusFailure[] = []
   let budgetLines: string[] = []
   for (const reviews of sizes) {
     const corpus = ensureCorpus(reviews)
-    results.push(await benchCorpus(reviews, corpus, reviews >= 100000 ? 1 : runs, eleventyNote === null && reviews <= 10000))
+    const result = await benchCorpus(reviews, corpus, reviews >= 100000 ? 1 : runs, eleventyNote === null && reviews <= 10000)
+    if ('reason' in result) failures.push(result)
+    else results.push(result)
     if (reviews === 10000) budgetLines = searchBudget(corpus)
   }
 
-  const report = formatReport(results, budgetLines, eleventyNote, hugoNote, runs)
+  const report = formatReport(results, failures, budgetLines, eleventyNote, hugoNote, runs)
   process.stdout.write(report.tables)
   const reportFile = path.resolve(root, values.report)
   writeFileSync(reportFile, report.document)
@@ -141,6 +152,17 @@ function timed(command: string, args: readonly string[], cwd: string = root): Ti
     throw new Error(`${path.basename(command)} ${args.join(' ')} failed (exit ${String(child.status)}):\n${child.stderr.slice(-2000)}`)
   }
   return { seconds: Number(match[1]), rssMiB: Number(match[2]) / 1024 }
+}
+
+/** Run a command under GNU time; its wall time and peak RSS, and why it failed (null when it did not). */
+function timedOrFailed(command: string, args: readonly string[]): Timed & { readonly failure: string | null } {
+  const child = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
+  const lines = child.stderr.trim().split('\n')
+  const match = /^(\d+(?:\.\d+)?) (\d+)$/.exec(lines.at(-1) ?? '')
+  const measured = { seconds: match ? Number(match[1]) : Number.NaN, rssMiB: match ? Number(match[2]) / 1024 : Number.NaN }
+  if (child.status === 0 && match) return { ...measured, failure: null }
+  const reason = lines.find((line) => /heap out of memory|^\w*Error\b|FATAL/.test(line))?.trim() ?? `exit ${String(child.status)}`
+  return { ...measured, failure: reason }
 }
 
 /** Run the CLI build once, as a user would. */
@@ -195,7 +217,7 @@ function removeCaches(out: string): void {
   rmSync(path.join(root, '.cache'), { recursive: true, force: true })
 }
 
-async function benchCorpus(reviews: number, corpus: string, runs: number, withEleventy: boolean): Promise<CorpusResult> {
+async function benchCorpus(reviews: number, corpus: string, runs: number, withEleventy: boolean): Promise<CorpusResult | CorpusFailure> {
   const work = path.join(benchDir, `work-${reviews}`)
   const out = path.join(benchDir, `out-${reviews}`)
   const stagesOut = path.join(benchDir, `out-${reviews}-stages`)
@@ -210,7 +232,18 @@ async function benchCorpus(reviews: number, corpus: string, runs: number, withEl
   for (let run = 1; run <= runs; run++) {
     writeFileSync(edit.path, edit.original)
     removeCaches(stagesOut)
-    const stages = stageTimings(work, stagesOut)
+    let stages: StageTimings
+    try {
+      stages = stageTimings(work, stagesOut)
+    } catch (error) {
+      // The build does not complete: record how far the CLI build gets (time, memory, why), and measure nothing else.
+      log(`${label(reviews)} run ${run}/${runs}: the in-process build failed: ${(error as Error).message.split('\n').find((line) => /heap out of memory|FATAL/.test(line)) ?? 'see above'}`)
+      removeCaches(out)
+      const cold = timedOrFailed(process.execPath, [path.join(root, 'bin', 'digest.mjs'), 'build', '--quiet', '--content', work, '--out', out])
+      log(`${label(reviews)} run ${run}/${runs}: cold ${cold.failure ? `FAILED (${cold.failure})` : 'completed'} after ${cold.seconds.toFixed(2)} s, ${cold.rssMiB.toFixed(0)} MiB`)
+      if (!values.keep) for (const folder of [work, out, stagesOut]) rmSync(folder, { recursive: true, force: true })
+      return { reviews, seconds: cold.seconds, rssMiB: cold.rssMiB, reason: cold.failure ?? `the in-process build failed; the CLI build completed` }
+    }
     rmSync(stagesOut, { recursive: true, force: true })
     log(`${label(reviews)} run ${run}/${runs}: in-process ${STAGES.map((stage) => `${stage} ${seconds(stages[stage])}`).join(', ')}`)
 
@@ -503,7 +536,7 @@ function summarize(result: CorpusResult): Summary {
   }
 }
 
-function formatReport(results: readonly CorpusResult[], budgetLines: readonly string[], eleventyNote: string | null, hugoNote: string, runs: number) {
+function formatReport(results: readonly CorpusResult[], failures: readonly CorpusFailure[], budgetLines: readonly string[], eleventyNote: string | null, hugoNote: string, runs: number) {
   const summaries = results.map(summarize)
   const buildTable = table(
     ['reviews', 'runs', 'cold s', 'warm s (no change)', 'edit one review s', 'edit, dev session s', 'peak RSS MiB', 'out MB (du / apparent)', 'out files', 'search MB raw', 'search MB gz', 'search files'],
@@ -576,6 +609,9 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
     targets.push(
       `- (d) 100k reviews, time per review within 1.5× of 1k: ${fixed(perReview100k * 1000, 1)} ms vs ${fixed(perReview1k * 1000, 1)} ms = ${fixed(perReview100k / perReview1k)}× → ${verdict(perReview100k <= 1.5 * perReview1k)}`,
     )
+  } else if (failures.some((failure) => failure.reviews === 100000)) {
+    const failure = failures.find((one) => one.reviews === 100000)!
+    targets.push(`- (d) 100k reviews: the cold build did not complete (${failure.reason}, after ${fixed(failure.seconds)} s, peak RSS ${fixed(failure.rssMiB, 0)} MiB) → **FAIL**`)
   } else {
     targets.push('- (d) 100k reviews, peak RSS < 4 GiB and time per review within 1.5× of 1k: not run (needs `--huge`)')
   }
@@ -601,6 +637,12 @@ function formatReport(results: readonly CorpusResult[], budgetLines: readonly st
     '',
     buildTable,
     '',
+    ...(failures.length > 0
+      ? [
+          ...failures.map((failure) => `- ${label(failure.reviews)}: the cold build did not complete: ${failure.reason}, after ${fixed(failure.seconds)} s with a peak RSS of ${fixed(failure.rssMiB, 0)} MiB; nothing else was measured.`),
+          '',
+        ]
+      : []),
     '## Stages (in-process `build()`, medians, seconds)',
     '',
     stageTable,
