@@ -145,16 +145,26 @@ interface OpenCaches {
   readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close'>>
 }
 
-function openCaches(config: ResolvedConfig, options: DiskCacheOptions = {}): OpenCaches {
-  const open = <T>(name: string, raw = false): DiskCache<T> | null => (config.cacheDir ? openDiskCache<T>(config.cacheDir, name, { ...options, raw }) : null)
+/**
+ * Open every store of the build cache. `spill`: stores of large values write them
+ * to disk as they are set (see {@link DiskCacheOptions.spill}), for a single build
+ * that writes the site (and so flushes the cache, keeping what it spilled). A build
+ * that writes nothing (`write: false`, `digest check`) or a session (which keeps
+ * values in memory) opens them without: a spilled value is gone once the cache is
+ * closed without a flush, and such a build's site is read after that.
+ */
+function openCaches(config: ResolvedConfig, { retain = false, spill = false }: { retain?: boolean; spill?: boolean } = {}): OpenCaches {
+  const open = <T>(name: string, more: DiskCacheOptions = {}): DiskCache<T> | null =>
+    config.cacheDir ? openDiskCache<T>(config.cacheDir, name, { retain, ...more, spill: spill && (more.spill ?? false) }) : null
   const summaryMeta = open<CachedSummaryMeta>('summaries')
-  const summaryText = open<CachedSummaryText>('summary-text')
-  const summaryHtml = open<CachedSummaryHtml>('summary-html')
+  // Summaries' text and HTML are most of a first build's memory: written to disk as they are rendered.
+  const summaryText = open<CachedSummaryText>('summary-text', { spill: true })
+  const summaryHtml = open<CachedSummaryHtml>('summary-html', { spill: true })
   const tags = open<string[]>('tags')
   const ingest = open<CachedIngest>('ingest')
   const search = open<SearchCacheEntry>('search')
   const taxonomy = open<CachedTaxonomy>('taxonomy')
-  const paperPieces = open<Uint8Array>('papers-json', true)
+  const paperPieces = open<Uint8Array>('papers-json', { raw: true, spill: true })
   const all = [summaryMeta, summaryText, summaryHtml, tags, ingest, search, taxonomy, paperPieces].flatMap((cache) => (cache ? [cache] : []))
   return { summaries: summaryMeta && summaryText && summaryHtml ? summaryCacheOn(summaryMeta, summaryText, summaryHtml) : null, tags, ingest, search, taxonomy, paperPieces, all }
 }
@@ -175,7 +185,7 @@ export async function checkContent(config: ResolvedConfig, onProgress: ProgressL
 
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
-  return buildWith(config, openCaches(config), options)
+  return buildWith(config, openCaches(config, { spill: options.write !== false }), options)
 }
 
 /** Builds of one site in one process, sharing what they read from the build cache. */

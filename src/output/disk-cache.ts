@@ -60,6 +60,14 @@ export interface DiskCacheOptions {
   readonly retain?: boolean
   /** Values are bytes (`Uint8Array`), stored and read as they are rather than as JSON. @default false */
   readonly raw?: boolean
+  /**
+   * Write each value set to a new segment on disk at once, and read it back from
+   * there when asked for, instead of holding it in memory until the flush: for
+   * large values made in great numbers (summaries' HTML in a first build of
+   * 100,000 reviews would not fit in memory). A cache closed without a flush
+   * deletes that segment. @default false
+   */
+  readonly spill?: boolean
 }
 
 const FORMAT = 'research-digest-cache'
@@ -102,6 +110,10 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
   const used = new Set<string>()
   const stats = { hits: 0, misses: 0 }
   let index: OpenIndex | null | undefined
+  /** With `spill`: the segment new values are written to as they are set. */
+  let spilled: NewSegment | null = null
+  const encode = (value: T): Buffer => (options.raw ? Buffer.from(value as Uint8Array) : Buffer.from(JSON.stringify(value), 'utf8'))
+  const decode = (bytes: Buffer): T => (options.raw ? bytes : JSON.parse(bytes.toString('utf8'))) as T
 
   const openIndex = (): OpenIndex | null => {
     if (index === undefined) index = readIndex(indexFile)
@@ -128,6 +140,10 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
     get(key) {
       const waiting = pending.get(key)
       if (waiting !== undefined) return waiting
+      if (spilled?.places.has(key)) {
+        const bytes = readFromSegment(spilled, key)
+        if (bytes) return decode(bytes)
+      }
       const remembered = retained?.get(key)
       if (remembered !== undefined) {
         used.add(key)
@@ -138,7 +154,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         const opened = openIndex()
         const bytes = opened ? readEntry(opened, key) : null
         if (bytes) {
-          const value = (options.raw ? bytes : JSON.parse(bytes.toString('utf8'))) as T
+          const value = decode(bytes)
           used.add(key)
           retained?.set(key, value)
           stats.hits++
@@ -151,10 +167,15 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
       return undefined
     },
     set(key, value) {
-      pending.set(key, value)
+      if (options.spill) {
+        spilled ??= createSegment(directory, name)
+        appendEntry(spilled, key, encode(value))
+      } else {
+        pending.set(key, value)
+      }
     },
     has(key) {
-      return pending.has(key) || (retained?.has(key) ?? false) || (openIndex()?.places.has(key) ?? false)
+      return pending.has(key) || (spilled?.places.has(key) ?? false) || (retained?.has(key) ?? false) || (openIndex()?.places.has(key) ?? false)
     },
     keep(key) {
       if (retained?.has(key) || openIndex()?.places.has(key)) used.add(key)
@@ -164,17 +185,19 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         for (const key of retained.keys()) if (!used.has(key)) retained.delete(key)
         for (const [key, value] of pending) retained.set(key, value)
       }
-      if (pending.size === 0) {
+      const written = pending.size + (spilled?.places.size ?? 0)
+      if (written === 0) {
         closeAll()
         used.clear()
         return 0
       }
-      const written = pending.size
       try {
-        mkdirSync(directory, { recursive: true })
+        const segment = spilled ?? createSegment(directory, name)
+        spilled = null
+        for (const [key, value] of pending) appendEntry(segment, key, encode(value))
         const opened = openIndex()
-        const kept = opened ? [...used].filter((key) => !pending.has(key) && opened.places.has(key)) : []
-        writeIndex(directory, name, opened, kept, pending, readEntry, options.raw ?? false)
+        const kept = opened ? [...used].filter((key) => !segment.places.has(key) && opened.places.has(key)) : []
+        writeIndex(directory, name, opened, kept, segment, readEntry)
         // The layout before packs: one file per entry in a folder named like the namespace.
         rmSync(path.join(directory, name), { recursive: true, force: true })
       } catch {
@@ -188,6 +211,12 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
     },
     close() {
       closeAll()
+      if (spilled) {
+        // Nothing is written for a build that did not flush: drop what it spilled.
+        closeSync(spilled.fd)
+        rmSync(path.join(directory, spilled.file), { force: true })
+        spilled = null
+      }
     },
   }
 }
@@ -205,26 +234,51 @@ function readIndex(file: string): OpenIndex | null {
   }
 }
 
+/** A segment being written: entries appended as they come. */
+interface NewSegment {
+  readonly file: string
+  readonly fd: number
+  size: number
+  /** Key → offset and length in this segment (a key set again names its latest bytes). */
+  readonly places: Map<string, { readonly offset: number; readonly length: number }>
+}
+
+function createSegment(directory: string, name: string): NewSegment {
+  mkdirSync(directory, { recursive: true })
+  const file = `${name}.${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.seg`
+  return { file, fd: openSync(path.join(directory, file), 'w+'), size: 0, places: new Map() }
+}
+
+function appendEntry(segment: NewSegment, key: string, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(segment.fd, bytes, done, bytes.length - done, segment.size + done)
+  segment.places.set(key, { offset: segment.size, length: bytes.length })
+  segment.size += bytes.length
+}
+
+function readFromSegment(segment: NewSegment, key: string): Buffer | null {
+  const place = segment.places.get(key)
+  if (!place) return null
+  const bytes = Buffer.allocUnsafe(place.length)
+  return readSync(segment.fd, bytes, 0, place.length, place.offset) === place.length ? bytes : null
+}
+
 /**
- * Write `added` as a new segment and a new index naming it and the `kept` entries
- * of `old`; or, when too much of the old segments is dropped entries, copy the kept
- * entries into the new segment too and delete the old segments.
+ * Write a new index naming the new `segment` and the `kept` entries of `old`; or,
+ * when too much of the old segments is dropped entries, copy the kept entries into
+ * the new segment too and delete the old segments. Closes the new segment.
  */
-function writeIndex<T>(
+function writeIndex(
   directory: string,
   name: string,
   old: OpenIndex | null,
   kept: readonly string[],
-  added: ReadonlyMap<string, T>,
+  segment: NewSegment,
   readEntry: (index: OpenIndex, key: string) => Buffer | null,
-  raw: boolean,
 ): void {
-  const fresh = [...added].map(([key, value]) => [key, raw ? Buffer.from(value as Uint8Array) : Buffer.from(JSON.stringify(value), 'utf8')] as const)
   const keptBytes = kept.reduce((sum, key) => sum + old!.places.get(key)!.length, 0)
   const oldBytes = old ? old.segments.reduce((sum, [, bytes]) => sum + bytes, 0) : 0
   const compact = old !== null && (oldBytes - keptBytes > MAX_DEAD_SHARE * oldBytes || old.segments.length >= MAX_SEGMENTS)
 
-  const segmentFile = `${name}.${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.seg`
   const entries: Array<readonly [string, number, number, number]> = []
   const segments: Array<readonly [string, number]> = []
   const oldSegmentNumber = new Map<number, number>()
@@ -241,25 +295,18 @@ function writeIndex<T>(
     }
   }
   const newSegment = segments.length
-  const fd = openSync(path.join(directory, segmentFile), 'w')
-  let offset = 0
   try {
-    const append = (key: string, bytes: Buffer) => {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done)
-      entries.push([key, newSegment, offset, bytes.length])
-      offset += bytes.length
-    }
     if (old && compact) {
       for (const key of kept) {
         const bytes = readEntry(old, key)
-        if (bytes) append(key, bytes)
+        if (bytes) appendEntry(segment, key, bytes)
       }
     }
-    for (const [key, bytes] of fresh) append(key, bytes)
   } finally {
-    closeSync(fd)
+    closeSync(segment.fd)
   }
-  segments.push([segmentFile, offset])
+  for (const [key, { offset, length }] of segment.places) entries.push([key, newSegment, offset, length])
+  segments.push([segment.file, segment.size])
 
   const index: PackIndex = { format: FORMAT, version: VERSION, segments, entries }
   const indexFile = path.join(directory, `${name}.pack`)

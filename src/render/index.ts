@@ -18,7 +18,7 @@ import { paperBibtex } from './bibtex.ts'
 import { FEED_SIZE, renderFeeds } from './feeds.ts'
 import { PageKeys } from './page-keys.ts'
 import type { RenderedSummary } from './markdown.ts'
-import { renderMany } from './summary-pool.ts'
+import { renderEach } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
 import { planPages, type PagePlan } from './pages.ts'
 import { renderRobots, renderSitemap } from './sitemap.ts'
@@ -72,11 +72,16 @@ export async function renderSummaries(
   }
   const keys = [...missing.keys()]
   onProgress(0, keys.length)
-  const renders = await renderMany([...missing.values()], (done) => onProgress(done, keys.length))
-  keys.forEach((key, index) => {
-    found.set(key, renders[index]!)
-    cache.set(key, renders[index]!)
-  })
+  await renderEach(
+    [...missing.values()],
+    (index, summary) => {
+      const key = keys[index]!
+      cache.set(key, summary)
+      // Taken back from the cache when it can give it: its HTML and text then wait on disk until a file needs them.
+      found.set(key, cache.get(key) ?? summary)
+    },
+    (done) => onProgress(done, keys.length),
+  )
   const rendered = new Map<Review, RenderedSummary>()
   for (const { paper, review, key } of reviews) {
     const summary = found.get(key)!

@@ -21,37 +21,43 @@ export const PARALLEL_FROM = 400
 const BATCH_SIZE = 40
 
 /**
- * Render every Markdown string, on all cores when there are many. Results are in
- * input order; `onRendered` is told how many are done as they finish.
+ * Render every Markdown string, on all cores when there are many, handing each
+ * result to `onResult` with its index as soon as it is made (in no set order):
+ * nothing is kept here, so the caller decides what stays in memory. `onRendered`
+ * is told how many are done.
  */
-export async function renderMany(markdowns: readonly string[], onRendered: (done: number) => void = () => {}): Promise<RenderedSummary[]> {
+export async function renderEach(
+  markdowns: readonly string[],
+  onResult: (index: number, rendered: RenderedSummary) => void,
+  onRendered: (done: number) => void = () => {},
+): Promise<void> {
   const threads = availableParallelism()
-  if (markdowns.length === 0) return []
+  if (markdowns.length === 0) return
   if (markdowns.length < PARALLEL_FROM || threads < 2) {
     // Loaded only when something must be rendered: the unified/KaTeX stack takes about half a second to load.
     const { createSummaryRenderer } = await import('./markdown.ts')
     const render = createSummaryRenderer()
-    return markdowns.map((markdown, index) => {
-      const rendered = render(markdown)
+    markdowns.forEach((markdown, index) => {
+      onResult(index, render(markdown))
       onRendered(index + 1)
-      return rendered
     })
+    return
   }
   const pool = new Tinypool({ filename: workerBundle(), minThreads: threads, maxThreads: threads, isolateWorkers: false })
   try {
-    const batches: Array<Promise<RenderedSummary[]>> = []
+    const batches: Array<Promise<void>> = []
     let done = 0
     for (let start = 0; start < markdowns.length; start += BATCH_SIZE) {
       const batch = markdowns.slice(start, start + BATCH_SIZE)
       batches.push(
         (pool.run(batch) as Promise<RenderedSummary[]>).then((rendered) => {
+          rendered.forEach((summary, offset) => onResult(start + offset, summary))
           done += batch.length
           onRendered(done)
-          return rendered
         }),
       )
     }
-    return (await Promise.all(batches)).flat()
+    await Promise.all(batches)
   } finally {
     await pool.destroy()
   }

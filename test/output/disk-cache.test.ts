@@ -13,6 +13,34 @@ const work = mkdtempSync(path.join(tmpdir(), 'digest-packs-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('the disk cache', () => {
+  it('with spill, writes values to disk as they are set, reads them back before the flush, and drops them when closed without one', () => {
+    const directory = path.join(work, 'spilled')
+    const segments = () => readdirSync(directory).filter((file) => file.endsWith('.seg'))
+    const seed = openDiskCache<{ n: number }>(directory, 'things')
+    seed.set('old', { n: 0 })
+    seed.set('gone', { n: -1 })
+    seed.flush()
+    expect(segments()).toHaveLength(1)
+
+    const failed = openDiskCache<{ n: number }>(directory, 'things', { spill: true })
+    failed.set('a', { n: 1 })
+    expect(segments()).toHaveLength(2)
+    expect(failed.get('a')).toEqual({ n: 1 })
+    failed.close()
+    expect(segments()).toHaveLength(1)
+    expect(openDiskCache<{ n: number }>(directory, 'things').get('a')).toBeUndefined()
+
+    const cache = openDiskCache<{ n: number }>(directory, 'things', { spill: true })
+    cache.set('a', { n: 1 })
+    cache.set('b', { n: 2 })
+    cache.set('a', { n: 3 })
+    expect([cache.get('a'), cache.get('b'), cache.has('b')]).toEqual([{ n: 3 }, { n: 2 }, true])
+    expect(cache.get('old')).toEqual({ n: 0 })
+    expect(cache.flush()).toBe(2)
+    const reopened = openDiskCache<{ n: number }>(directory, 'things')
+    expect([reopened.get('a'), reopened.get('b'), reopened.get('old'), reopened.get('gone')]).toEqual([{ n: 3 }, { n: 2 }, { n: 0 }, undefined])
+  })
+
   it('stores raw values as their bytes, byte for byte', () => {
     const directory = path.join(work, 'raw')
     const bytes = Buffer.from('{"ünïcödé": "∑"}\u0000 and not JSON at all', 'utf8')
