@@ -140,29 +140,20 @@ async function main(): Promise<void> {
 
 /** Run a command under GNU time; return its wall time and peak RSS. Throws when it fails. */
 function timed(command: string, args: readonly string[], cwd: string = root): Timed {
-  const child = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 64 * 1024 * 1024,
-  })
-  const last = child.stderr.trim().split('\n').at(-1) ?? ''
-  const match = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last)
-  if (child.status !== 0 || !match) {
-    throw new Error(`${path.basename(command)} ${args.join(' ')} failed (exit ${String(child.status)}):\n${child.stderr.slice(-2000)}`)
-  }
-  return { seconds: Number(match[1]), rssMiB: Number(match[2]) / 1024 }
+  const { failure, stderr, ...measured } = timedOrFailed(command, args, cwd)
+  if (failure !== null) throw new Error(`${path.basename(command)} ${args.join(' ')} failed (${failure}):\n${stderr.slice(-2000)}`)
+  return measured
 }
 
-/** Run a command under GNU time; its wall time and peak RSS, and why it failed (null when it did not). */
-function timedOrFailed(command: string, args: readonly string[]): Timed & { readonly failure: string | null } {
-  const child = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
+/** Run a command under GNU time; its wall time and peak RSS (NaN when GNU time printed none), why it failed (null when it did not), and its stderr. */
+function timedOrFailed(command: string, args: readonly string[], cwd: string = root): Timed & { readonly failure: string | null; readonly stderr: string } {
+  const child = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
   const lines = child.stderr.trim().split('\n')
   const match = /^(\d+(?:\.\d+)?) (\d+)$/.exec(lines.at(-1) ?? '')
   const measured = { seconds: match ? Number(match[1]) : Number.NaN, rssMiB: match ? Number(match[2]) / 1024 : Number.NaN }
-  if (child.status === 0 && match) return { ...measured, failure: null }
+  if (child.status === 0 && match) return { ...measured, failure: null, stderr: child.stderr }
   const reason = lines.find((line) => /heap out of memory|^\w*Error\b|FATAL/.test(line))?.trim() ?? `exit ${String(child.status)}`
-  return { ...measured, failure: reason }
+  return { ...measured, failure: reason, stderr: child.stderr }
 }
 
 /** Run the CLI build once, as a user would. */

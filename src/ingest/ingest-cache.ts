@@ -71,9 +71,12 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
     reviews: source.reviews.map((review): CachedReview => {
       const { summary } = review
       const summaryDigest = summaryDigestOf(review)
-      // Reviews come in file order: look after the previous one first.
-      let offset = summary === '' ? -1 : text.indexOf(summary, searchFrom)
-      if (offset < 0 && summary !== '') offset = text.indexOf(summary)
+      // Reviews come in file order: look after the previous one first, then anywhere.
+      let offset = -1
+      if (summary !== '') {
+        offset = text.indexOf(summary, searchFrom)
+        if (offset < 0) offset = text.indexOf(summary)
+      }
       if (offset < 0) return { ...review, summaryDigest }
       searchFrom = offset + summary.length
       // Overriding `summary` keeps its place among the fields, so a restored review's keys come in the same order.

@@ -131,8 +131,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
       fd = openSync(path.join(directory, opened.segments[place.segment]![0]), 'r')
       opened.descriptors.set(place.segment, fd)
     }
-    const bytes = Buffer.allocUnsafe(place.length)
-    return readSync(fd, bytes, 0, place.length, place.offset) === place.length ? bytes : null
+    return readAt(fd, place)
   }
 
   return {
@@ -257,9 +256,13 @@ function appendEntry(segment: NewSegment, key: string, bytes: Buffer): void {
 
 function readFromSegment(segment: NewSegment, key: string): Buffer | null {
   const place = segment.places.get(key)
-  if (!place) return null
-  const bytes = Buffer.allocUnsafe(place.length)
-  return readSync(segment.fd, bytes, 0, place.length, place.offset) === place.length ? bytes : null
+  return place ? readAt(segment.fd, place) : null
+}
+
+/** One entry's bytes from an open segment; null when the file is shorter than its place says. */
+function readAt(fd: number, { offset, length }: { readonly offset: number; readonly length: number }): Buffer | null {
+  const bytes = Buffer.allocUnsafe(length)
+  return readSync(fd, bytes, 0, length, offset) === length ? bytes : null
 }
 
 /**

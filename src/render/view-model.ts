@@ -89,8 +89,6 @@ export function formatMonth(month: string): string {
   return `${MONTHS[Number(index) - 1] ?? ''} ${year}`
 }
 
-
-
 /** Build paper views. `rendered` holds the rendered summary of every review. */
 export function buildPaperViews(
   papers: readonly Paper[],
@@ -120,7 +118,7 @@ export function buildPaperViews(
         get feedHtml() {
           return summary?.feedHtml ?? ''
         },
-        // Read when a template shows them too: a cached summary's text is read from the build cache only then.
+        // For templates that show it (the bundled ones do not): a cached summary's text is read from the build cache only then.
         get text() {
           return summary?.text ?? ''
         },

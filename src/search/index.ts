@@ -271,7 +271,6 @@ interface IndexParts {
   readonly commonTerms: readonly string[]
 }
 
-/** Field values of every document of both indexes. */
 /** The documents of one index: per document (by short id), the hash naming its analysis, and its field values, made when asked for. */
 interface DocumentSource {
   readonly hashes: readonly string[]
