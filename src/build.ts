@@ -162,7 +162,8 @@ function openCaches(config: ResolvedConfig, { retain = false, spill = false }: {
   const summaryHtml = open<CachedSummaryHtml>('summary-html', { spill: true })
   const tags = open<string[]>('tags')
   const ingest = open<CachedIngest>('ingest')
-  const search = open<SearchCacheEntry>('search')
+  // Each document's analysis and each shard, as the search stage makes them.
+  const search = open<SearchCacheEntry>('search', { spill: true })
   const taxonomy = open<CachedTaxonomy>('taxonomy')
   const paperPieces = open<Uint8Array>('papers-json', { raw: true, spill: true })
   const all = [summaryMeta, summaryText, summaryHtml, tags, ingest, search, taxonomy, paperPieces].flatMap((cache) => (cache ? [cache] : []))

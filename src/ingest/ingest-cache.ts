@@ -8,9 +8,15 @@
  *
  * The file's text is not stored: it is the bytes decoded again, and only if
  * something reads it. Nor, mostly, are the summaries (nearly all of an entry's
- * bytes): a summary found verbatim in the text is stored as its place there and
- * read from the text when asked for, and each summary's digest is stored, so a
- * build that renders nothing new neither decodes the text nor hashes a summary.
+ * bytes): a summary found verbatim in the text is stored as its place in the
+ * file's bytes and decoded from them each time it is asked for, and each
+ * summary's digest is stored, so a build that renders nothing new neither decodes
+ * the text nor hashes a summary.
+ *
+ * A first parse is handed on as it will be restored: records made of fresh strings
+ * (the parser's are slices of the file's text, each keeping all of it alive) and
+ * summaries read from the bytes, so no file's text outlives its parse. At 100k
+ * reviews, the texts held that way were about 1 GB.
  */
 import { createHash } from 'node:crypto'
 import { VFile } from 'vfile'
@@ -23,14 +29,17 @@ import { rememberSummaryDigest, summaryDigest as summaryDigestOf } from '../summ
 import { ingestSource, type ContentInput, type IngestedSource } from './index.ts'
 
 const utf8 = new TextDecoder('utf-8')
+/** For a summary's bytes: a leading U+FEFF is part of the summary, not a byte order mark. */
+const utf8KeepingBom = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /**
  * A review as cached: its fields in their order, with its summary's digest and
- * either the summary or (`summary` null) its place in the file's text.
+ * either the summary or (`summary` null) its place in the file's bytes.
  */
 export type CachedReview = Omit<Review, 'summary'> & {
   readonly summary: string | null
-  readonly summaryAt?: readonly [offset: number, length: number]
+  /** Where the summary's UTF-8 bytes are in the file (after any byte order mark). */
+  readonly summaryBytes?: readonly [offset: number, length: number]
   readonly summaryDigest: string
 }
 
@@ -55,17 +64,29 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
   if (!cache) return ingestSource(input)
   const key = createHash('sha256').update(buildCodeFingerprint()).update('\0').update(input.path).update('\0').update(input.bytes).digest('hex')
   const cached = cache.get(key)
-  if (cached) {
-    const file = new VFile({ path: input.path })
-    if (cached.text) decodeWhenRead(file, input.bytes)
-    for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
-    return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, file)) }
-  }
+  if (cached) return restoreIngest(input, cached)
   const source = ingestSource(input)
-  // The file's value is its bytes decoded, as a restored file's will be: summaries are found in it.
+  // JSON of the entry is what the cache stores and gives back: parsing it again makes
+  // fresh strings, so no slice of the file's text is kept (by the cache or the records).
+  const entry = JSON.parse(JSON.stringify(entryOf(input, source))) as CachedIngest
+  cache.set(key, entry)
+  return restoreIngest(input, entry)
+}
+
+/** What the cache keeps of a fresh parse. */
+function entryOf(input: ContentInput, source: IngestedSource): CachedIngest {
+  // The file's value is its bytes decoded (byte order mark dropped): summaries are found in it.
   const text = typeof source.file.value === 'string' ? source.file.value : ''
+  const bom = hasByteOrderMark(input.bytes) ? 3 : 0
+  // Byte offsets of places in the text, counted forward from the last place asked for.
+  let cursor = { offset: 0, bytes: 0 }
+  const byteOffset = (offset: number) => {
+    if (offset < cursor.offset) cursor = { offset: 0, bytes: 0 }
+    cursor = { offset, bytes: cursor.bytes + Buffer.byteLength(text.slice(cursor.offset, offset), 'utf8') }
+    return cursor.bytes
+  }
   let searchFrom = 0
-  cache.set(key, {
+  return {
     settings: source.settings,
     format: source.format,
     reviews: source.reviews.map((review): CachedReview => {
@@ -79,26 +100,42 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
       }
       if (offset < 0) return { ...review, summaryDigest }
       searchFrom = offset + summary.length
+      const start = byteOffset(offset)
+      const end = byteOffset(offset + summary.length)
       // Overriding `summary` keeps its place among the fields, so a restored review's keys come in the same order.
-      return { ...review, summary: null, summaryAt: [offset, summary.length], summaryDigest }
+      return { ...review, summary: null, summaryBytes: [bom + start, end - start], summaryDigest }
     }),
     text: typeof source.file.value === 'string',
     messages: source.file.messages.map((message) => [message.ruleId as RuleId, message.reason, message.line ?? null, message.column ?? null] as const),
-  })
-  return source
+  }
 }
 
-/** A cached review as a {@link Review}: a summary stored by place is read from the file's text when first asked for. */
-function restoreReview(cached: CachedReview, file: VFile): Review {
-  const { summaryDigest, summaryAt, ...fields } = cached
+function hasByteOrderMark(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+}
+
+/** A content file's ingest result from its cache entry, with its messages reported again. */
+function restoreIngest(input: ContentInput, cached: CachedIngest): IngestedSource {
+  const file = new VFile({ path: input.path })
+  if (cached.text) decodeWhenRead(file, input.bytes)
+  for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
+  return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, input.bytes)) }
+}
+
+/**
+ * A cached review as a {@link Review}: a summary stored by place is decoded from
+ * the file's bytes each time it is read (rarely more than twice a build), so
+ * summaries are not all held at once.
+ */
+function restoreReview(cached: CachedReview, bytes: Uint8Array): Review {
+  const { summaryDigest, summaryBytes, ...fields } = cached
   let review: Review
-  if (summaryAt && fields.summary === null) {
-    const [offset, length] = summaryAt
-    let summary: string | undefined
+  if (summaryBytes && fields.summary === null) {
+    const [offset, length] = summaryBytes
     // Redefining `summary` keeps its place among the keys.
     review = Object.defineProperty(fields as Omit<Review, 'summary'> as Review, 'summary', {
       enumerable: true,
-      get: () => (summary ??= String(file.value).slice(offset, offset + length)),
+      get: () => utf8KeepingBom.decode(bytes.subarray(offset, offset + length)),
     })
   } else {
     review = fields as Review

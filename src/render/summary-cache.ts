@@ -51,34 +51,39 @@ export interface SummaryCache {
  * warm build that makes no file reads neither text nor HTML.
  */
 export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: SummaryStore<CachedSummaryText>, html: SummaryStore<CachedSummaryHtml>): SummaryCache {
+  // Text and HTML are read again each time they are asked for, but for the latest
+  // read of each store (a page reads a summary's HTML a few times in a row):
+  // remembering every one read would hold them all by the end of the build.
+  const reader = <T>(store: SummaryStore<T>, what: string) => {
+    let latest: { key: string; value: T } | null = null
+    return (key: string): T => {
+      if (latest?.key === key) return latest.value
+      const value = store.get(key)
+      if (value === undefined) throw new Error(`research-digest: the ${what} of a cached summary (${key.slice(0, 12)}…) could not be read; delete the cache folder (or build with --no-cache)`)
+      latest = { key, value }
+      return value
+    }
+  }
+  const readHtml = reader(html, 'HTML')
+  const readText = reader(text, 'text')
   return {
     get(key) {
       const found = meta.get(key)
       if (!found || !html.has(key) || !text.has(key)) return undefined
       html.keep(key)
       text.keep(key)
-      const load = <T>(store: SummaryStore<T>, what: string): (() => T) => {
-        let loaded: T | undefined
-        return () => {
-          loaded ??= store.get(key)
-          if (loaded === undefined) throw new Error(`research-digest: the ${what} of a cached summary (${key.slice(0, 12)}…) could not be read; delete the cache folder (or build with --no-cache)`)
-          return loaded
-        }
-      }
-      const body = load(html, 'HTML')
-      const plain = load(text, 'text')
       return {
         get text() {
-          return plain().text
+          return readText(key).text
         },
         excerpt: found.excerpt,
         hasMath: found.hasMath,
         problems: found.problems,
         get html() {
-          return body().html
+          return readHtml(key).html
         },
         get feedHtml() {
-          const loaded = body()
+          const loaded = readHtml(key)
           return loaded.feedHtml ?? loaded.html
         },
       }

@@ -243,7 +243,7 @@ function recordOutput(input: SearchInput, cache: SearchCache, key: string, topic
   const files = new Map<string, DeferredFile>()
   const digests: Array<readonly [string, string]> = []
   for (const [name, contents] of output.files) {
-    const digest = contents === null ? previousFiles.get(name) : contentDigest(contents)
+    const digest = contents === null ? (output.storedDigests.get(name) ?? previousFiles.get(name)) : contentDigest(contents)
     if (digest === undefined) return null
     files.set(name, { key: `search\0${name}\0${digest}`, render: contents === null ? () => fromCache(name) : () => contents })
     digests.push([name, digest])
@@ -258,10 +258,22 @@ function recordOutput(input: SearchInput, cache: SearchCache, key: string, topic
   return { files, assets: output.assets, stats: output.stats }
 }
 
-/** One index's shards: key → file name, length, and contents (null: unchanged since the previous build, in the cache). */
+/**
+ * One shard file: its name, length, and contents; or, for a shard already in the
+ * cache, null contents and (when this build stored it) its content digest, else
+ * it is unchanged since the previous build, whose digest is known.
+ */
+interface ShardFile {
+  readonly file: string
+  readonly bytes: number
+  readonly contents: string | null
+  readonly digest?: string
+}
+
+/** One index's shards by key. */
 interface ShardedIndex {
   readonly tables: IndexTables
-  readonly shards: ReadonlyMap<string, { readonly file: string; readonly bytes: number; readonly contents: string | null }>
+  readonly shards: ReadonlyMap<string, ShardFile>
   readonly hashes: readonly string[]
 }
 
@@ -315,20 +327,27 @@ function analysisOf(options: AnalysisOptions, hash: string, fieldsOf: () => read
   return document
 }
 
-/** Build both indexes from scratch (documents analysed before are not tokenized again). */
+/**
+ * Build both indexes from scratch (documents analysed before are not tokenized
+ * again), one after the other. Documents are analysed (or read) as the index
+ * takes them, and with a cache each shard is stored there as it is made, so
+ * neither every analysis nor every shard is in memory at once.
+ */
 function rebuildIndexes(input: SearchInput, cache: SearchCache | null): IndexParts {
   const ids = input.papers.map((paper) => paper.id)
   const sources = documentSources(input)
   const build = (kind: 'primary' | 'text', options: typeof PRIMARY_INDEX_OPTIONS | typeof TEXT_INDEX_OPTIONS, folder: string) => {
     const analysis = analysisOptions(options)
     const { hashes, fieldsOf } = sources[kind]
-    const documents = hashes.map((hash, shortId) => analysisOf(analysis, hash, () => fieldsOf(shortId), cache))
-    const index = buildIndex(options.fields as string[], ids, documents)
-    return { index, sharded: shardIndex(index, folder, hashes) }
+    function* documents() {
+      for (const [shortId, hash] of hashes.entries()) yield analysisOf(analysis, hash, () => fieldsOf(shortId), cache)
+    }
+    const index = buildIndex(options.fields as string[], ids, documents())
+    return { sharded: shardIndex(index, folder, hashes, cache), common: kind === 'text' ? commonTerms(index) : [] }
   }
   const primary = build('primary', PRIMARY_INDEX_OPTIONS, 'p/')
   const text = build('text', TEXT_INDEX_OPTIONS, 't/')
-  return { primary: primary.sharded, text: text.sharded, commonTerms: commonTerms(text.index) }
+  return { primary: primary.sharded, text: text.sharded, commonTerms: text.common }
 }
 
 /**
@@ -423,20 +442,30 @@ function scriptFileOf(script: string | Uint8Array): string {
   return `search/search.${createHash('sha256').update(script).digest('hex').slice(0, 12)}.js`
 }
 
-/** Split an index's terms into shard files. */
-function shardIndex(index: BuiltIndex, folder: string, hashes: readonly string[]): ShardedIndex {
+/**
+ * Split an index's terms into shard files, one shard at a time. With a cache,
+ * each shard is stored there as it is made and kept in memory only as its digest.
+ */
+function shardIndex(index: BuiltIndex, folder: string, hashes: readonly string[], cache: SearchCache | null): ShardedIndex {
   const { documentIds: _ids, storedFields: _stored, ...tables } = index.tables
   const byKey = new Map<string, string[]>()
   for (const term of index.terms) {
     const key = shardKey(term)
     const shard = byKey.get(key)
-    if (shard) shard.push(index.entryJson(term))
-    else byKey.set(key, [index.entryJson(term)])
+    if (shard) shard.push(term)
+    else byKey.set(key, [term])
   }
-  const shards = new Map<string, { file: string; bytes: number; contents: string }>()
+  const shards = new Map<string, ShardFile>()
   for (const key of [...byKey.keys()].sort(compareStrings)) {
-    const contents = shardContents(byKey.get(key)!)
-    shards.set(key, { file: shardFileName(folder, key, contents), bytes: contents.length, contents })
+    const contents = shardContents(byKey.get(key)!.map((term) => index.entryJson(term)))
+    byKey.delete(key)
+    const file = shardFileName(folder, key, contents)
+    if (cache) {
+      cache.set(fileEntry(file), { slot: 'file', contents })
+      shards.set(key, { file, bytes: contents.length, contents: null, digest: contentDigest(contents) })
+    } else {
+      shards.set(key, { file, bytes: contents.length, contents })
+    }
   }
   return { tables: tables as IndexTables, shards, hashes }
 }
@@ -452,6 +481,8 @@ export function buildSearch(input: SearchInput): BuiltSearch {
 /** Every search file (null: unchanged since the previous build), with the state to remember for the next build. */
 interface AssembledSearch {
   readonly files: ReadonlyMap<string, string | Uint8Array | null>
+  /** Digests of files given with null contents that this build stored in the cache. */
+  readonly storedDigests: ReadonlyMap<string, string>
   readonly assets: SearchAssets
   readonly stats: SearchStats
   readonly state: (code: string, topics: string) => SearchState
@@ -472,6 +503,7 @@ function assembleSearch(
 ): AssembledSearch {
   const { papers } = input
   const files = new Map<string, string | Uint8Array | null>()
+  const storedDigests = new Map<string, string>()
   const shardMap = (index: ShardedIndex) => {
     const map: Record<string, string> = {}
     let bytes = 0
@@ -479,6 +511,7 @@ function assembleSearch(
       map[key] = shard.file
       bytes += shard.bytes
       files.set(shard.file, shard.contents)
+      if (shard.digest !== undefined) storedDigests.set(shard.file, shard.digest)
     }
     return { map, bytes }
   }
@@ -527,6 +560,7 @@ function assembleSearch(
   const indexState = (index: ShardedIndex): IndexState => ({ hashes: index.hashes, tables: index.tables, shards: [...index.shards].map(([key, shard]) => [key, shard.file, shard.bytes] as const) })
   return {
     files,
+    storedDigests,
     assets: { base: baseFile, script: scriptFile },
     stats: {
       papers: papers.length,

@@ -91,15 +91,18 @@ export interface BuiltIndex {
 
 /**
  * Index `documents` (short id = position): the same index MiniSearch serialises
- * after `addAll` of the same documents, with terms sorted.
+ * after `addAll` of the same documents, with terms sorted. Documents are read one
+ * at a time and not kept (only their postings are), so they may be made as they
+ * are asked for.
  */
-export function buildIndex(fields: readonly string[], ids: readonly string[], documents: readonly AnalyzedDocument[]): BuiltIndex {
+export function buildIndex(fields: readonly string[], ids: readonly string[], documents: Iterable<AnalyzedDocument>): BuiltIndex {
   const documentIds: Record<string, string> = {}
   const fieldLength: Record<string, number[]> = {}
   const averageFieldLength: number[] = []
   // Per term, per field id: short ids and counts, interleaved, in ascending short id.
   const postings = new Map<string, number[][]>()
-  documents.forEach((document, shortId) => {
+  let shortId = 0
+  for (const document of documents) {
     documentIds[shortId] = ids[shortId]!
     fieldLength[shortId] = [...document.lengths]
     document.lengths.forEach((length, fieldId) => {
@@ -110,16 +113,18 @@ export function buildIndex(fields: readonly string[], ids: readonly string[], do
       for (let index = 0; index < pairs.length; index += 2) {
         const term = pairs[index]!
         let byField = postings.get(term)
-        if (!byField) postings.set(term, (byField = []))
+        if (!byField) postings.set(ownCopy(term), (byField = []))
         ;(byField[fieldId] ??= []).push(shortId, Number(pairs[index + 1]))
       }
     })
-  })
+    shortId++
+  }
+  const documentCount = shortId
   const terms = [...postings.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   return {
     tables: {
-      documentCount: documents.length,
-      nextId: documents.length,
+      documentCount,
+      nextId: documentCount,
       documentIds,
       fieldIds: Object.fromEntries(fields.map((field, index) => [field, index])),
       fieldLength,
@@ -149,6 +154,16 @@ export function buildIndex(fields: readonly string[], ids: readonly string[], do
       return documents.size
     },
   }
+}
+
+/**
+ * `term` as a string of its own. A term cut from a longer string (by the tokenizer,
+ * or from a packed analysis) may be a slice of it, which keeps all of it alive
+ * for as long as the term is a key: a whole document's text, for one rare term.
+ */
+function ownCopy(term: string): string {
+  // V8 copies short substrings anyway; JSON keeps lone surrogates as they are.
+  return term.length < 13 ? term : (JSON.parse(JSON.stringify(term)) as string)
 }
 
 /** The whole index as the JSON of MiniSearch's plain object (`MiniSearch#toJSON()`), keys in its order. */
