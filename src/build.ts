@@ -18,7 +18,7 @@ import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
 import type { IngestedSource } from './ingest/index.ts'
 import { ingestSourceCached, type CachedIngest, type IngestCache } from './ingest/ingest-cache.ts'
-import { readContentFolder } from './ingest/read-content.ts'
+import { readContentFolder, type UnreadableContent } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
@@ -97,6 +97,12 @@ export interface ContentAnalysis {
   readonly timings: Readonly<Pick<StageTimings, 'ingest' | 'catalog' | 'render'>>
 }
 
+/** Read and ingest every content file. The files' bytes are let go on return (records read summaries again from the files). */
+async function ingestContentFolder(folder: string, cache: IngestCache | null): Promise<{ sources: IngestedSource[]; unreadable: UnreadableContent[] }> {
+  const { inputs, unreadable } = await readContentFolder(folder)
+  return { sources: inputs.map((input) => ingestSourceCached(input, cache)), unreadable }
+}
+
 /**
  * Read, parse and validate all content: ingest, catalog and the rendering of
  * every summary (which finds math errors). Writes nothing: `digest check` is this.
@@ -105,8 +111,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   let started = performance.now()
   onProgress({ stage: 'ingest', done: 0, total: 0, unit: 'files' })
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
-  const { inputs, unreadable } = await readContentFolder(config.contentDir)
-  const sources = inputs.map((input) => ingestSourceCached(input, caches.ingest ?? null))
+  const { sources, unreadable } = await ingestContentFolder(config.contentDir, caches.ingest ?? null)
   const files: VFile[] = sources.map((source) => source.file)
   for (const problem of unreadable) {
     const file = new VFile({ path: problem.path })

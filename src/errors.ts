@@ -24,4 +24,11 @@ export const DigestErrors = {
     new DigestError('ContentFolderMissing', 'Content folder not found', `research-digest: the content folder ${folder} does not exist or is not a folder.`, 'Create it and put newsletter files in it, or point --content at the folder that holds them.'),
   templatesMissing: (folder: string, template: string) =>
     new DigestError('TemplatesMissing', 'Template not found', `research-digest: the template "${template}" was not found in ${folder}.`, 'Point templatesDir (digest.config.json) at a folder with layouts/, partials/ and pages/, or restore the templates/ folder of this project.'),
+  contentChangedDuringBuild: (file: string) =>
+    new DigestError(
+      'ContentChangedDuringBuild',
+      'Content file changed during the build',
+      `research-digest: ${file} changed (or went away) while the site was being built: a review's text read from it again no longer matches what was read at the start.`,
+      'Build again once the file is saved (`digest dev` does so by itself on the next change).',
+    ),
 } as const

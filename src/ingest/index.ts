@@ -21,6 +21,12 @@ export interface ContentInput {
   /** Path relative to the content folder, `/`-separated. */
   readonly path: string
   readonly bytes: Uint8Array
+  /**
+   * The absolute path the bytes were read from. With it, records restored from the
+   * ingest cache read their summaries from the file again when asked for (checked
+   * against their digests), rather than keep every file's bytes for the whole build.
+   */
+  readonly location?: string
 }
 
 /** Everything ingest learned from one content file. */

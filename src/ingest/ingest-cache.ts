@@ -19,9 +19,11 @@
  * reviews, the texts held that way were about 1 GB.
  */
 import { createHash } from 'node:crypto'
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
 import { VFile } from 'vfile'
 import { buildCodeFingerprint } from '../code-fingerprint.ts'
 import { report } from '../diagnostics/report.ts'
+import { DigestErrors } from '../errors.ts'
 import type { RuleId } from '../diagnostics/rules.ts'
 import type { SourceSettings } from './front-matter.ts'
 import type { Review } from '../model.ts'
@@ -62,15 +64,20 @@ export interface IngestCache {
 /** Ingest `input`, or restore the result of an earlier build for the same bytes, path and code. */
 export function ingestSourceCached(input: ContentInput, cache: IngestCache | null): IngestedSource {
   if (!cache) return ingestSource(input)
-  const key = createHash('sha256').update(buildCodeFingerprint()).update('\0').update(input.path).update('\0').update(input.bytes).digest('hex')
+  const key = ingestKey(input.path, input.bytes)
   const cached = cache.get(key)
-  if (cached) return restoreIngest(input, cached)
+  if (cached) return restoreIngest(input, key, cached)
   const source = ingestSource(input)
   // JSON of the entry is what the cache stores and gives back: parsing it again makes
   // fresh strings, so no slice of the file's text is kept (by the cache or the records).
   const entry = JSON.parse(JSON.stringify(entryOf(input, source))) as CachedIngest
   cache.set(key, entry)
-  return restoreIngest(input, entry)
+  return restoreIngest(input, key, entry)
+}
+
+/** The cache key of a content file: its path and bytes, and the code that parses it. */
+function ingestKey(path: string, bytes: Uint8Array): string {
+  return createHash('sha256').update(buildCodeFingerprint()).update('\0').update(path).update('\0').update(bytes).digest('hex')
 }
 
 /** What the cache keeps of a fresh parse. */
@@ -114,29 +121,97 @@ function hasByteOrderMark(bytes: Uint8Array): boolean {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
 }
 
-/** A content file's ingest result from its cache entry, with its messages reported again. */
-function restoreIngest(input: ContentInput, cached: CachedIngest): IngestedSource {
+/** A content file's ingest result from its cache entry (stored under `key`), with its messages reported again. */
+function restoreIngest(input: ContentInput, key: string, cached: CachedIngest): IngestedSource {
+  const bytes = contentBytes(input, key)
   const file = new VFile({ path: input.path })
-  if (cached.text) decodeWhenRead(file, input.bytes)
+  if (cached.text) decodeWhenRead(file, bytes)
   for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
-  return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, input.bytes)) }
+  return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, bytes)) }
+}
+
+/** A content file's bytes, read again when needed. */
+interface ContentBytes {
+  /** `length` bytes from `offset`, which are known to have this SHA-256 digest (hex). */
+  slice(offset: number, length: number, digest: string): Uint8Array
+  /** All of them. */
+  all(): Uint8Array
 }
 
 /**
- * A cached review as a {@link Review}: a summary stored by place is decoded from
- * the file's bytes each time it is read (rarely more than twice a build), so
+ * The bytes of `input`: read again from its file when it has a location (and
+ * checked, so a file saved during the build stops it rather than mix two
+ * versions), else the ones in memory. Keeping every file's bytes until the end of
+ * the build would hold the whole content folder (about 480 MB at 100k reviews).
+ */
+function contentBytes(input: ContentInput, key: string): ContentBytes {
+  const { location } = input
+  if (location === undefined) {
+    const { bytes } = input
+    return { slice: (offset, length) => bytes.subarray(offset, offset + length), all: () => bytes }
+  }
+  // Only the path and location are kept (not `input`, which holds the bytes).
+  const name = input.path
+  const changed = () => DigestErrors.contentChangedDuringBuild(name)
+  return {
+    slice(offset, length, digest) {
+      const bytes = Buffer.alloc(length)
+      let read = 0
+      try {
+        const fd = openSync(location, 'r')
+        try {
+          read = readSync(fd, bytes, 0, length, offset)
+        } finally {
+          closeSync(fd)
+        }
+      } catch {
+        throw changed()
+      }
+      if (read !== length || createHash('sha256').update(bytes).digest('hex') !== digest) throw changed()
+      return bytes
+    },
+    all() {
+      let bytes: Buffer
+      try {
+        bytes = readFileSync(location)
+      } catch {
+        throw changed()
+      }
+      if (ingestKey(name, bytes) !== key) throw changed()
+      return bytes
+    },
+  }
+}
+
+/**
+ * A cached review as a {@link Review}: a summary stored by place is read from the
+ * file's bytes each time it is asked for (rarely more than twice a build), so
  * summaries are not all held at once.
  */
-function restoreReview(cached: CachedReview, bytes: Uint8Array): Review {
+function restoreReview(cached: CachedReview, bytes: ContentBytes): Review {
   const { summaryDigest, summaryBytes, ...fields } = cached
   let review: Review
   if (summaryBytes && fields.summary === null) {
     const [offset, length] = summaryBytes
-    // Redefining `summary` keeps its place among the keys.
-    review = Object.defineProperty(fields as Omit<Review, 'summary'> as Review, 'summary', {
-      enumerable: true,
-      get: () => utf8KeepingBom.decode(bytes.subarray(offset, offset + length)),
-    })
+    // Every field in the order `ingestSource` gives them (the keys of pages and caches
+    // are made from JSON of these records), written out: an object literal with a
+    // getter stays a fast object, where redefining a property makes it a dictionary.
+    review = {
+      source: fields.source,
+      line: fields.line,
+      date: fields.date,
+      reviewers: fields.reviewers,
+      get summary() {
+        return utf8KeepingBom.decode(bytes.slice(offset, length, summaryDigest))
+      },
+      title: fields.title,
+      headline: fields.headline,
+      url: fields.url,
+      arxivId: fields.arxivId,
+      arxivVersion: fields.arxivVersion,
+      links: fields.links,
+      tagOverride: fields.tagOverride,
+    }
   } else {
     review = fields as Review
   }
@@ -144,13 +219,13 @@ function restoreReview(cached: CachedReview, bytes: Uint8Array): Review {
   return review
 }
 
-/** Give `file` the decoded `bytes` as its value, decoded only if something reads it (most builds never do). */
-function decodeWhenRead(file: VFile, bytes: Uint8Array): void {
+/** Give `file` the decoded bytes as its value, decoded only if something reads it (most builds never do). */
+function decodeWhenRead(file: VFile, bytes: ContentBytes): void {
   let decoded: string | undefined
   Object.defineProperty(file, 'value', {
     configurable: true,
     enumerable: true,
-    get: () => (decoded ??= utf8.decode(bytes)),
+    get: () => (decoded ??= utf8.decode(bytes.all())),
     set: (value: unknown) => Object.defineProperty(file, 'value', { configurable: true, enumerable: true, writable: true, value }),
   })
 }

@@ -26,7 +26,8 @@ export async function readContentFolder(directory: string): Promise<{ inputs: Co
     .sort()
   for (const relative of files) {
     try {
-      inputs.push({ path: relative, bytes: await readFile(path.join(directory, relative)) })
+      const location = path.join(directory, relative)
+      inputs.push({ path: relative, bytes: await readFile(location), location })
     } catch (error) {
       unreadable.push({ path: relative, reason: (error as Error).message })
     }

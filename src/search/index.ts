@@ -243,13 +243,13 @@ function recordOutput(input: SearchInput, cache: SearchCache, key: string, topic
   const files = new Map<string, DeferredFile>()
   const digests: Array<readonly [string, string]> = []
   for (const [name, contents] of output.files) {
-    const digest = contents === null ? (output.storedDigests.get(name) ?? previousFiles.get(name)) : contentDigest(contents)
+    const digest = contents === null || typeof contents === 'function' ? (output.knownDigests.get(name) ?? previousFiles.get(name)) : contentDigest(contents)
     if (digest === undefined) return null
-    files.set(name, { key: `search\0${name}\0${digest}`, render: contents === null ? () => fromCache(name) : () => contents })
+    files.set(name, { key: `search\0${name}\0${digest}`, render: contents === null ? () => fromCache(name) : typeof contents === 'function' ? contents : () => contents })
     digests.push([name, digest])
   }
   for (const [name, contents] of output.files) {
-    if (contents !== null && (name.startsWith('search/p/') || name.startsWith('search/t/') || name === output.assets.script)) {
+    if (contents !== null && typeof contents !== 'function' && (name.startsWith('search/p/') || name.startsWith('search/t/') || name === output.assets.script)) {
       cache.set(fileEntry(name), { slot: 'file', contents: typeof contents === 'string' ? contents : Buffer.from(contents).toString('utf8') })
     }
   }
@@ -475,14 +475,21 @@ export function buildSearch(input: SearchInput): BuiltSearch {
   const parts = rebuildIndexes(input, null)
   const script = bundleClient()
   const output = assembleSearch(input, parts.primary, parts.text, parts.commonTerms, scriptFileOf(script), script)
-  return { files: output.files as Map<string, string | Uint8Array>, assets: output.assets, stats: output.stats }
+  const files = new Map<string, string | Uint8Array>()
+  for (const [name, contents] of output.files) files.set(name, typeof contents === 'function' ? contents() : contents!)
+  return { files, assets: output.assets, stats: output.stats }
 }
 
-/** Every search file (null: unchanged since the previous build), with the state to remember for the next build. */
+/**
+ * Every search file, with the state to remember for the next build. A file's
+ * contents are null when it is in the cache (unchanged since the previous build,
+ * or stored there by this one), or a function making them again (fragments: cheap
+ * to make, and 100,000 of them are not worth holding until they are written).
+ */
 interface AssembledSearch {
-  readonly files: ReadonlyMap<string, string | Uint8Array | null>
-  /** Digests of files given with null contents that this build stored in the cache. */
-  readonly storedDigests: ReadonlyMap<string, string>
+  readonly files: ReadonlyMap<string, string | Uint8Array | null | (() => string)>
+  /** Digests of the files this build stored in the cache or will make again. */
+  readonly knownDigests: ReadonlyMap<string, string>
   readonly assets: SearchAssets
   readonly stats: SearchStats
   readonly state: (code: string, topics: string) => SearchState
@@ -502,8 +509,8 @@ function assembleSearch(
   script: string | Uint8Array | null,
 ): AssembledSearch {
   const { papers } = input
-  const files = new Map<string, string | Uint8Array | null>()
-  const storedDigests = new Map<string, string>()
+  const files = new Map<string, string | Uint8Array | null | (() => string)>()
+  const knownDigests = new Map<string, string>()
   const shardMap = (index: ShardedIndex) => {
     const map: Record<string, string> = {}
     let bytes = 0
@@ -511,7 +518,7 @@ function assembleSearch(
       map[key] = shard.file
       bytes += shard.bytes
       files.set(shard.file, shard.contents)
-      if (shard.digest !== undefined) storedDigests.set(shard.file, shard.digest)
+      if (shard.digest !== undefined) knownDigests.set(shard.file, shard.digest)
     }
     return { map, bytes }
   }
@@ -524,7 +531,7 @@ function assembleSearch(
   const reviewerIndex = new Map(reviewerNames.map((name, index) => [name, index]))
   let fragmentBytes = 0
   const excerpt = input.excerptOf ?? ((review: Review) => excerptOf(input.textOf(review)))
-  papers.forEach((paper, shortId) => {
+  const fragmentOf = (paper: Paper): string => {
     // An excerpt is empty only for empty text.
     const latest = [...paper.reviews].reverse().find((review) => excerpt(review) !== '')
     const fragment: SearchFragment = {
@@ -535,9 +542,14 @@ function assembleSearch(
       topics: paper.tags,
       excerpt: latest ? excerpt(latest) : '',
     }
-    const contents = JSON.stringify(searchFile('fragment', fragment))
+    return JSON.stringify(searchFile('fragment', fragment))
+  }
+  papers.forEach((paper, shortId) => {
+    const contents = fragmentOf(paper)
+    const name = `search/f/${shortId}.json`
     fragmentBytes += contents.length
-    files.set(`search/f/${shortId}.json`, contents)
+    knownDigests.set(name, contentDigest(contents))
+    files.set(name, () => fragmentOf(paper))
   })
   const base: SearchBase = {
     ids: papers.map((paper) => paper.id),
@@ -560,7 +572,7 @@ function assembleSearch(
   const indexState = (index: ShardedIndex): IndexState => ({ hashes: index.hashes, tables: index.tables, shards: [...index.shards].map(([key, shard]) => [key, shard.file, shard.bytes] as const) })
   return {
     files,
-    storedDigests,
+    knownDigests,
     assets: { base: baseFile, script: scriptFile },
     stats: {
       papers: papers.length,

@@ -3,9 +3,10 @@
  * the same records, text and messages (rule, reason, place, hint, severity).
  */
 import { createHash } from 'node:crypto'
-import { readFileSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { VFile } from 'vfile'
 import { ingestSource } from '../../src/ingest/index.ts'
 import { ingestSourceCached, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
@@ -15,7 +16,41 @@ const CONTENT = path.resolve(import.meta.dirname, '../../content')
 
 const messagesOf = (file: VFile) => file.messages.map((message) => ({ ruleId: message.ruleId, reason: message.reason, line: message.line, column: message.column, note: message.note, fatal: message.fatal, source: message.source }))
 
+const memoryCache = () => {
+  const entries = new Map<string, string>()
+  return { get: (key: string) => (entries.has(key) ? (JSON.parse(entries.get(key)!) as CachedIngest) : undefined), set: (key: string, value: CachedIngest) => void entries.set(key, JSON.stringify(value)) }
+}
+
 describe('the ingest cache', () => {
+  const folders: string[] = []
+  afterEach(() => {
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
+  })
+
+  it('reads summaries again from the file when the input says where it is, and stops on a file changed since', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'digest-ingest-'))
+    folders.push(folder)
+    const name = readdirSync(CONTENT).find((candidate) => candidate.endsWith('.txt'))!
+    const location = path.join(folder, name)
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(path.join(CONTENT, name))])
+    writeFileSync(location, bytes)
+    const fresh = ingestSource({ path: name, bytes })
+    const cache = memoryCache()
+    for (const candidate of [ingestSourceCached({ path: name, bytes, location }, cache), ingestSourceCached({ path: name, bytes, location }, cache)]) {
+      expect(candidate.reviews).toEqual(fresh.reviews)
+      expect(candidate.file.value).toBe(fresh.file.value)
+    }
+    const restored = ingestSourceCached({ path: name, bytes, location }, cache)
+    // Every summary stored by place is read from the file; after an edit, reading one is an error, not another text.
+    const byPlace = restored.reviews.filter((review) => Object.getOwnPropertyDescriptor(review, 'summary')?.get)
+    expect(byPlace.length).toBeGreaterThan(restored.reviews.length / 2)
+    writeFileSync(location, Buffer.from(bytes.toString('utf8').replace(/[a-z]/g, (letter) => letter.toUpperCase())))
+    for (const review of byPlace) expect(() => review.summary).toThrow(/changed \(or went away\) while the site was being built/)
+    expect(() => restored.file.value).toThrow(/changed/)
+    rmSync(location)
+    expect(() => byPlace[0]!.summary).toThrow(/changed/)
+  })
+
   it('restores every seed file exactly as a fresh parse gives it, without parsing again', () => {
     const entries = new Map<string, CachedIngest>()
     let sets = 0
