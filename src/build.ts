@@ -24,7 +24,7 @@ import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
-import { planOutput, writeOutput, type SiteFileContents, type WriteReport } from './output/write-site.ts'
+import { createOutputMemory, planOutput, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type CachedSummaryText, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
 
@@ -191,7 +191,7 @@ export async function checkContent(config: ResolvedConfig, onProgress: ProgressL
 
 /** Run the whole pipeline once. Content problems become messages; only setup and I/O failures throw. */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
-  return buildWith(config, openCaches(config, { spill: options.write !== false }), options)
+  return buildWith(config, openCaches(config, { spill: options.write !== false }), null, options)
 }
 
 /** Builds of one site in one process, sharing what they read from the build cache. */
@@ -205,14 +205,16 @@ export interface BuildSession {
  * after every change. The build cache stays open and its entries stay in memory
  * (those a build no longer uses are let go, as on disk), so a rebuild after an
  * edit costs what the edit changed rather than a reread of the whole cache. The
- * result is the same as {@link build}'s, byte for byte.
+ * output stage remembers what it wrote (see {@link OutputMemory}). The result is
+ * the same as {@link build}'s, byte for byte.
  */
 export function openBuildSession(config: ResolvedConfig): BuildSession {
   const caches = openCaches(config, { retain: true })
-  return { build: (options = {}) => buildWith(config, caches, options) }
+  const output = createOutputMemory()
+  return { build: (options = {}) => buildWith(config, caches, output, options) }
 }
 
-async function buildWith(config: ResolvedConfig, caches: OpenCaches, options: BuildOptions): Promise<BuildResult> {
+async function buildWith(config: ResolvedConfig, caches: OpenCaches, outputMemory: OutputMemory | null, options: BuildOptions): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
@@ -242,7 +244,7 @@ async function buildWith(config: ResolvedConfig, caches: OpenCaches, options: Bu
     const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
     onProgress({ stage: 'pages', done: 0, total: 0, unit: 'files' })
     // Files whose key changed are made by the output stage as it writes them: that is where they are counted.
-    const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
+    const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, memory: outputMemory, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
     timings.pages = performance.now() - started
 
     started = performance.now()

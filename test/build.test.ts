@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build, type BuildResult } from '../src/build.ts'
 import { resolveConfig } from '../src/config.ts'
-import { fileContents, writeSite, type SiteFileContents } from '../src/output/write-site.ts'
+import { createOutputMemory, fileContents, writeSite, type SiteFileContents } from '../src/output/write-site.ts'
 
 // `rename` is wrapped so one test can make the swap-in step fail; everything else is the real fs.
 const renameHook = vi.hoisted(() => ({ fail: null as null | ((from: string, to: string) => boolean) }))
@@ -303,6 +303,40 @@ describe('deferred files', () => {
     renders.length = 0
     await writeSite(outDir, site('a3', '<p>a, edited</p>\n'), { manifestFile })
     expect(renders).toEqual([])
+  })
+
+  it('remembers its last write for the next one in the same process: no manifest read, no check on disk; a failed write is not remembered', async () => {
+    const outDir = path.join(work, 'memory', 'dist')
+    const manifestFile = path.join(work, 'memory', 'manifest.json')
+    const site = (aText: string) =>
+      new Map<string, SiteFileContents>([
+        ['a/index.html', { key: `a:${aText}`, render: () => aText }],
+        ['b.txt', 'b'],
+      ])
+    const memory = createOutputMemory()
+    expect(await writeSite(outDir, site('a1'), { manifestFile, memory })).toMatchObject({ written: 2 })
+    // The manifest file is not read again: a broken one changes nothing.
+    await writeFile(manifestFile, 'not json')
+    await rm(path.join(outDir, 'b.txt'))
+    // Files this process wrote are trusted: the deleted one is not noticed...
+    expect(await writeSite(outDir, site('a2'), { manifestFile, memory })).toMatchObject({ written: 1, unchanged: 1, removed: 0 })
+    expect(existsSync(path.join(outDir, 'b.txt'))).toBe(false)
+    // ...until a write without that memory checks every file on disk.
+    expect(await writeSite(outDir, site('a2'), { manifestFile })).toMatchObject({ written: 1, unchanged: 1 })
+    expect(await readFile(path.join(outDir, 'b.txt'), 'utf8')).toBe('b')
+
+    // A write that fails leaves no memory: the next write reads the manifest and checks the disk.
+    const failing = new Map<string, SiteFileContents>([['a/index.html', { key: 'boom', render: () => { throw new Error('render failed') } }], ['b.txt', 'b']])
+    await expect(writeSite(outDir, failing, { manifestFile, memory })).rejects.toThrow('render failed')
+    expect(memory.last).toBeNull()
+    await rm(path.join(outDir, 'b.txt'))
+    expect(await writeSite(outDir, site('a2'), { manifestFile, memory })).toMatchObject({ written: 1, unchanged: 1 })
+    expect(await readFile(path.join(outDir, 'b.txt'), 'utf8')).toBe('b')
+
+    // A deleted output folder is written again whole.
+    await rm(outDir, { recursive: true })
+    expect(await writeSite(outDir, site('a2'), { manifestFile, memory })).toMatchObject({ written: 2 })
+    expect(await leftovers(path.dirname(outDir))).toEqual([])
   })
 
   it('makes a file given in pieces straight into place, byte for byte, and keeps it untouched when a new key brings the same bytes', async () => {

@@ -66,6 +66,32 @@ export interface WriteOptions {
   readonly manifestFile?: string | null
   /** Told how many of the deferred files that must be made are made, as they are. */
   readonly onRendered?: (done: number, total: number) => void
+  /**
+   * What the previous write of the same site in this process left (see
+   * {@link OutputMemory}); none by default, and the manifest file is read.
+   */
+  readonly memory?: OutputMemory | null
+}
+
+/**
+ * What one write of a site hands to the next write of the same site in the same
+ * process (the builds of a `digest dev` session): the manifest it recorded, kept
+ * in memory. Every file it lists was written or found intact on disk by that
+ * write, so the next one neither reads the manifest file again nor checks the
+ * size of every unchanged file (about 0.5 s for 43,000 files): a session owns
+ * its output folder. A file deleted from it by hand comes back with the next
+ * `digest build`, or once its page changes; a deleted output folder is written
+ * again whole. A write that fails leaves nothing here, and the next one checks
+ * everything.
+ */
+export interface OutputMemory {
+  /** @internal the manifest of the last write that succeeded */
+  last: Manifest | null
+}
+
+/** An empty {@link OutputMemory}, for the first write of a session. */
+export function createOutputMemory(): OutputMemory {
+  return { last: null }
 }
 
 /** Is `contents` made on demand? */
@@ -86,8 +112,8 @@ function isPieces(made: string | Uint8Array | Pieces): made is Pieces {
 
 /** One file of the site, checked and (unless it must be made first) hashed. */
 interface PlannedFile {
+  /** Checked by {@link safeSegments}. */
   readonly relative: string
-  readonly segments: readonly string[]
   readonly contents: SiteFileContents
   /** Null for a deferred file whose key is new: made, hashed and written in one go, then dropped. */
   readonly identity: { readonly hash: string; readonly size: number } | null
@@ -100,6 +126,9 @@ export interface OutputPlan {
   readonly manifestFile: string | null
   readonly files: readonly PlannedFile[]
   readonly previous: Manifest | null
+  /** Is `previous` a manifest of this process's own last write (from {@link OutputMemory}), whose files need no check on disk? */
+  readonly previousIsOwn: boolean
+  readonly memory: OutputMemory | null
   /** Deferred files that must be made (their key is new). */
   readonly toRender: number
   readonly onRendered: (done: number, total: number) => void
@@ -120,22 +149,24 @@ const MANIFEST_VERSION = 2
  */
 export async function planOutput(outDir: string, files: SiteFiles, options: WriteOptions = {}): Promise<OutputPlan> {
   const manifestFile = options.manifestFile ?? null
-  const previous = manifestFile ? await readManifest(manifestFile) : null
+  const memory = options.memory ?? null
+  const remembered = memory?.last ?? null
+  const previous = remembered ?? (manifestFile ? await readManifest(manifestFile) : null)
   const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const planned: PlannedFile[] = []
   let toRender = 0
   for (const [relative, contents] of sorted) {
-    const segments = safeSegments(relative)
+    checkSafe(relative)
     if (!isDeferred(contents)) {
-      planned.push({ relative, segments, contents, key: null, identity: await contentIdentity(contents) })
+      planned.push({ relative, contents, key: null, identity: await contentIdentity(contents) })
       continue
     }
     const before = previous?.files[relative]
     const known = before && before[2] === contents.key
     if (!known) toRender++
-    planned.push({ relative, segments, contents, key: contents.key, identity: known ? { hash: before[0], size: before[1] } : null })
+    planned.push({ relative, contents, key: contents.key, identity: known ? { hash: before[0], size: before[1] } : null })
   }
-  return { outDir, manifestFile, files: planned, previous, toRender, onRendered: options.onRendered ?? (() => {}) }
+  return { outDir, manifestFile, files: planned, previous, previousIsOwn: remembered !== null, memory, toRender, onRendered: options.onRendered ?? (() => {}) }
 }
 
 /**
@@ -145,6 +176,8 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
  */
 export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   const manifest: Record<string, readonly [string, number, string | null]> = {}
+  // Remembered again only once this write succeeded.
+  if (plan.memory) plan.memory.last = null
   const rendering = { count: 0, milliseconds: 0 }
   plan.onRendered(0, plan.toRender)
   /** The file's contents and identity, making a deferred file if need be; pieces are made, hashed and written to `scratchFile()` in one go. */
@@ -164,6 +197,7 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || plan.toRender > 0 || !plan.previous)) {
     await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files: manifest })
   }
+  if (plan.memory) plan.memory.last = { version: MANIFEST_VERSION, files: manifest }
   return { ...counts, rendered: rendering.count, renderMilliseconds: rendering.milliseconds }
 }
 
@@ -185,16 +219,20 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
   const folders = new Map<string, Promise<unknown>>()
   let written = 0
   let counter = 0
+  // A file someone deleted or edited in the output folder is written again (unless this process wrote or checked it last time).
+  const intact = (file: PlannedFile, identity: { hash: string; size: number }) => {
+    const before = previous.files[file.relative]
+    return before !== undefined && before[0] === identity.hash && (plan.previousIsOwn ? before[1] === identity.size : sizeOnDisk(targetIn(outDir, file.relative)) === identity.size)
+  }
+  // Files known unchanged (nearly all, after an edit) are settled here, in one pass without promises.
+  const pending: PlannedFile[] = []
+  for (const file of plan.files) {
+    if (file.identity && intact(file, file.identity)) manifest[file.relative] = [file.identity.hash, file.identity.size, file.key]
+    else pending.push(file)
+  }
   try {
-    await forEachLimited(plan.files, WRITE_CONCURRENCY, async (file) => {
-      const before = previous.files[file.relative]
-      const target = path.join(outDir, ...file.segments)
-      // A file someone deleted or edited in the output folder is written again.
-      const intact = (identity: { hash: string; size: number }) => before !== undefined && before[0] === identity.hash && sizeOnDisk(target) === identity.size
-      if (file.identity && intact(file.identity)) {
-        manifest[file.relative] = [file.identity.hash, file.identity.size, file.key]
-        return
-      }
+    await forEachLimited(pending, WRITE_CONCURRENCY, async (file) => {
+      const target = targetIn(outDir, file.relative)
       let temporary: string | null = null
       const scratchFile = async () => {
         scratchReady ??= rm(scratch, { recursive: true, force: true }).then(() => mkdir(scratch, { recursive: true }))
@@ -203,7 +241,7 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
       }
       const made = await materialize(file, scratchFile)
       manifest[file.relative] = [made.hash, made.size, file.key]
-      if (intact(made)) {
+      if (intact(file, made)) {
         if (temporary) await unlink(temporary)
         return
       }
@@ -242,10 +280,10 @@ async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest
   await mkdir(staging, { recursive: true })
   try {
     // Every folder once, parents first; then the files, many at a time.
-    const folders = [...new Set(plan.files.map(({ segments }) => path.join(staging, ...segments.slice(0, -1))))].sort()
+    const folders = [...new Set(plan.files.map(({ relative }) => path.dirname(targetIn(staging, relative))))].sort()
     for (const folder of folders) await mkdir(folder, { recursive: true })
     await forEachLimited(plan.files, WRITE_CONCURRENCY, async (file) => {
-      const target = path.join(staging, ...file.segments)
+      const target = targetIn(staging, file.relative)
       const made = await materialize(file, async () => target)
       manifest[file.relative] = [made.hash, made.size, file.key]
       if (made.contents !== null) await writeContents(target, made.contents)
@@ -377,6 +415,16 @@ async function writeManifest(file: string, manifest: Manifest): Promise<void> {
   } catch {
     // Without a manifest the next build writes every file again: slower, never wrong.
   }
+}
+
+/** Refuse an output path that would escape the output folder (as {@link safeSegments} does, without splitting the many that plainly cannot). */
+function checkSafe(relative: string): void {
+  if (relative.includes('..') || /^[./]*$/.test(relative)) safeSegments(relative)
+}
+
+/** Where a checked output path goes in `folder`. */
+function targetIn(folder: string, relative: string): string {
+  return path.join(folder, ...safeSegments(relative))
 }
 
 /** Split an output path, refusing anything that would escape the output folder. */

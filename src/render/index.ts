@@ -63,17 +63,21 @@ export async function renderSummaries(
 ): Promise<Map<Review, RenderedSummary>> {
   const reviews = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review, key: summaryCacheKey(review) })))
   const found = new Map<string, RenderedSummary>()
-  const missing = new Map<string, string>()
+  // The reviews whose summaries must be rendered, not the summaries: each is read (from its file) only when it is sent to be rendered.
+  const missing = new Map<string, Review>()
   for (const { review, key } of reviews) {
     if (found.has(key) || missing.has(key)) continue
     const cached = cache.get(key)
     if (cached) found.set(key, cached)
-    else missing.set(key, review.summary)
+    else missing.set(key, review)
   }
   const keys = [...missing.keys()]
+  const toRender = [...missing.values()]
+  missing.clear()
   onProgress(0, keys.length)
   await renderEach(
-    [...missing.values()],
+    keys.length,
+    (index) => toRender[index]!.summary,
     (index, summary) => {
       const key = keys[index]!
       cache.set(key, summary)

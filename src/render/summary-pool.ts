@@ -20,44 +20,52 @@ export const PARALLEL_FROM = 400
 /** Summaries sent to a worker at a time. */
 const BATCH_SIZE = 40
 
+/** Batches in flight per worker: one being rendered, one waiting, so no worker idles between batches. */
+const BATCHES_PER_THREAD = 2
+
 /**
- * Render every Markdown string, on all cores when there are many, handing each
- * result to `onResult` with its index as soon as it is made (in no set order):
- * nothing is kept here, so the caller decides what stays in memory. `onRendered`
- * is told how many are done.
+ * Render `count` Markdown strings, on all cores when there are many, handing each
+ * result to `onResult` with its index as soon as it is made (in no set order).
+ * Nothing is kept here: `markdownAt` is asked for a string only when its batch
+ * is sent to a worker (a few batches ahead of the workers, never all at once),
+ * and the caller decides what stays in memory. `onRendered` is told how many are done.
  */
 export async function renderEach(
-  markdowns: readonly string[],
+  count: number,
+  markdownAt: (index: number) => string,
   onResult: (index: number, rendered: RenderedSummary) => void,
   onRendered: (done: number) => void = () => {},
 ): Promise<void> {
   const threads = availableParallelism()
-  if (markdowns.length === 0) return
-  if (markdowns.length < PARALLEL_FROM || threads < 2) {
+  if (count === 0) return
+  if (count < PARALLEL_FROM || threads < 2) {
     // Loaded only when something must be rendered: the unified/KaTeX stack takes about half a second to load.
     const { createSummaryRenderer } = await import('./markdown.ts')
     const render = createSummaryRenderer()
-    markdowns.forEach((markdown, index) => {
-      onResult(index, render(markdown))
+    for (let index = 0; index < count; index++) {
+      onResult(index, render(markdownAt(index)))
       onRendered(index + 1)
-    })
+    }
     return
   }
   const pool = new Tinypool({ filename: workerBundle(), minThreads: threads, maxThreads: threads, isolateWorkers: false })
   try {
-    const batches: Array<Promise<void>> = []
+    let next = 0
     let done = 0
-    for (let start = 0; start < markdowns.length; start += BATCH_SIZE) {
-      const batch = markdowns.slice(start, start + BATCH_SIZE)
-      batches.push(
-        (pool.run(batch) as Promise<RenderedSummary[]>).then((rendered) => {
-          rendered.forEach((summary, offset) => onResult(start + offset, summary))
-          done += batch.length
-          onRendered(done)
-        }),
-      )
+    const sendBatches = async () => {
+      while (next < count) {
+        const start = next
+        const end = Math.min(count, start + BATCH_SIZE)
+        next = end
+        const batch: string[] = []
+        for (let index = start; index < end; index++) batch.push(markdownAt(index))
+        const rendered = (await pool.run(batch)) as RenderedSummary[]
+        rendered.forEach((summary, offset) => onResult(start + offset, summary))
+        done += end - start
+        onRendered(done)
+      }
     }
-    await Promise.all(batches)
+    await Promise.all(Array.from({ length: threads * BATCHES_PER_THREAD }, sendBatches))
   } finally {
     await pool.destroy()
   }
