@@ -299,12 +299,21 @@ function paginate<T>(
   return plans
 }
 
-/** Page numbers to show: first, last, and two either side of the current one. */
-function pageWindow(current: number, total: number): Array<number | null> {
+/**
+ * Page numbers to show: first, last, and two either side of the current one,
+ * with null for each run of numbers left out. At most nine entries, made without
+ * looking at every page (a listing of 100,000 reviews has 3,334 pages, each with
+ * its own window).
+ */
+export function pageWindow(current: number, total: number): Array<number | null> {
+  const numbers = [1]
+  for (let number = Math.max(2, current - 2); number <= Math.min(total - 1, current + 2); number++) numbers.push(number)
+  if (total > 1) numbers.push(total)
   const shown: Array<number | null> = []
-  for (let number = 1; number <= total; number++) {
-    if (number === 1 || number === total || Math.abs(number - current) <= 2) shown.push(number)
-    else if (shown[shown.length - 1] !== null) shown.push(null)
+  for (const number of numbers) {
+    const last = shown[shown.length - 1]
+    if (typeof last === 'number' && number > last + 1) shown.push(null)
+    shown.push(number)
   }
   return shown
 }
