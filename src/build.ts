@@ -18,7 +18,7 @@ import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
 import type { IngestedSource } from './ingest/index.ts'
 import { ingestSourceCached, type CachedIngest, type IngestCache } from './ingest/ingest-cache.ts'
-import { readContentFolder, type UnreadableContent } from './ingest/read-content.ts'
+import { listContentFiles, readContentFile, type UnreadableContent } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
@@ -97,10 +97,20 @@ export interface ContentAnalysis {
   readonly timings: Readonly<Pick<StageTimings, 'ingest' | 'catalog' | 'render'>>
 }
 
-/** Read and ingest every content file. The files' bytes are let go on return (records read summaries again from the files). */
+/**
+ * Read and ingest every content file, one at a time: a file's bytes and text are
+ * let go once it is parsed (records read summaries again from the files), so the
+ * content folder (about 480 MB at 100k reviews) is never all in memory.
+ */
 async function ingestContentFolder(folder: string, cache: IngestCache | null): Promise<{ sources: IngestedSource[]; unreadable: UnreadableContent[] }> {
-  const { inputs, unreadable } = await readContentFolder(folder)
-  return { sources: inputs.map((input) => ingestSourceCached(input, cache)), unreadable }
+  const sources: IngestedSource[] = []
+  const unreadable: UnreadableContent[] = []
+  for (const relative of await listContentFiles(folder)) {
+    const read = await readContentFile(folder, relative)
+    if ('reason' in read) unreadable.push(read)
+    else sources.push(ingestSourceCached(read, cache))
+  }
+  return { sources, unreadable }
 }
 
 /**
