@@ -164,7 +164,7 @@ function cliBuild(content: string, out: string): Timed {
 
 /** One in-process `build()` in a fresh child process; returns its stage timings. */
 function stageTimings(content: string, out: string): StageTimings {
-  const child = spawnSync(process.execPath, [tsxCli, fileURLToPath(import.meta.url), '--stages-worker', '--content', content, '--out', out], {
+  const child = spawnSync(process.execPath, [...DIGEST_V8_FLAGS, tsxCli, fileURLToPath(import.meta.url), '--stages-worker', '--content', content, '--out', out], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -173,9 +173,12 @@ function stageTimings(content: string, out: string): StageTimings {
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as StageTimings
 }
 
+/** The V8 setting the `digest` command gives itself (bin/digest.mjs), so in-process builds run as the command's do. */
+const DIGEST_V8_FLAGS = ['--heap-growing-percent=50']
+
 /** Rebuilds after an edit, and after undoing it, in one build session (as `digest dev` makes them): the median of their seconds. */
 function sessionEditSeconds(content: string, out: string): number {
-  const child = spawnSync(process.execPath, [tsxCli, fileURLToPath(import.meta.url), '--session-worker', '--content', content, '--out', out], {
+  const child = spawnSync(process.execPath, [...DIGEST_V8_FLAGS, tsxCli, fileURLToPath(import.meta.url), '--session-worker', '--content', content, '--out', out], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -682,7 +685,7 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
     '## Method',
     '',
     '- Corpora: `scripts/gen-corpus.ts --reviews N` (seed 1) in `.tmp/bench/corpus-N`, reused while their marker says N reviews. Each run builds a copy of the corpus.',
-    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command, run once with `--version` before any timing so its bundle of `src/` is made) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again. Dev session: a fresh process opens a build session on the built site (`openBuildSession`, what `digest dev` keeps for its life), builds once untimed, then times four rebuilds: after the edit, after undoing it, and again; the median of the four (in-process: no process start-up, the cache already in memory).',
+    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command, run once with `--version` before any timing so its bundle of `src/` is made) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again. Dev session: a fresh process opens a build session on the built site (`openBuildSession`, what `digest dev` keeps for its life), builds once untimed, then times four rebuilds: after the edit, after undoing it, and again; the median of the four (in-process: no process start-up, the cache already in memory). Both in-process modes run node with the V8 flag the `digest` command sets itself (`--heap-growing-percent=50`).',
     `- Edited file: ${editNotes.join('; ')}.`,
     '- Peak RSS: the largest of the cold, warm and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
     '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder with no `.cache/` (so cold); `render` is the review summaries, `pages` the templates.',
