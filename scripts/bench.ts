@@ -162,6 +162,9 @@ function cliBuild(content: string, out: string): Timed {
   return timed(process.execPath, [path.join(root, 'bin', 'digest.mjs'), 'build', '--quiet', '--content', content, '--out', out])
 }
 
+/** The V8 setting the `digest` command gives itself (bin/digest.mjs), so in-process builds run as the command's do. */
+const DIGEST_V8_FLAGS = ['--heap-growing-percent=50']
+
 /** One in-process `build()` in a fresh child process; returns its stage timings. */
 function stageTimings(content: string, out: string): StageTimings {
   const child = spawnSync(process.execPath, [...DIGEST_V8_FLAGS, tsxCli, fileURLToPath(import.meta.url), '--stages-worker', '--content', content, '--out', out], {
@@ -172,9 +175,6 @@ function stageTimings(content: string, out: string): StageTimings {
   if (child.status !== 0) throw new Error(`in-process build failed (exit ${String(child.status)}):\n${child.stderr.slice(-2000)}`)
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as StageTimings
 }
-
-/** The V8 setting the `digest` command gives itself (bin/digest.mjs), so in-process builds run as the command's do. */
-const DIGEST_V8_FLAGS = ['--heap-growing-percent=50']
 
 /** Rebuilds after an edit, and after undoing it, in one build session (as `digest dev` makes them): the median of their seconds. */
 function sessionEditSeconds(content: string, out: string): number {
