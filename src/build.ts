@@ -17,7 +17,7 @@ import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
 import type { IngestedSource } from './ingest/index.ts'
-import { ingestSourceCached, type CachedIngest, type IngestCache } from './ingest/ingest-cache.ts'
+import { createIngestMemory, fileSignature, ingestRemembering, ingestSourceCached, restoreRemembered, type CachedIngest, type IngestCache, type IngestMemory } from './ingest/ingest-cache.ts'
 import { listContentFiles, readContentFile, type UnreadableContent } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
@@ -80,6 +80,8 @@ export interface BuildCaches {
   readonly summaries?: SummaryCache | null
   readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void } | null
   readonly taxonomy?: TaxonomyCache | null
+  /** A session's memory of the content files it read (with `ingest`): unchanged files are not read again. */
+  readonly ingestMemory?: IngestMemory | null
 }
 
 /** The tagger's own source (with the taxonomy cache's): a change to it invalidates cached tags. */
@@ -102,13 +104,25 @@ export interface ContentAnalysis {
  * let go once it is parsed (records read summaries again from the files), so the
  * content folder (about 480 MB at 100k reviews) is never all in memory.
  */
-async function ingestContentFolder(folder: string, cache: IngestCache | null): Promise<{ sources: IngestedSource[]; unreadable: UnreadableContent[] }> {
+async function ingestContentFolder(folder: string, cache: IngestCache | null, memory: IngestMemory | null): Promise<{ sources: IngestedSource[]; unreadable: UnreadableContent[] }> {
   const sources: IngestedSource[] = []
   const unreadable: UnreadableContent[] = []
-  for (const relative of await listContentFiles(folder)) {
+  const listed = await listContentFiles(folder)
+  if (memory) {
+    const present = new Set(listed)
+    for (const relative of memory.keys()) if (!present.has(relative)) memory.delete(relative)
+  }
+  for (const relative of listed) {
+    // In a session, a file unchanged since the session last read it is not read again.
+    const signature = cache && memory ? await fileSignature(path.join(folder, relative)) : null
+    const remembered = cache && memory ? restoreRemembered(relative, path.join(folder, relative), signature, cache, memory) : null
+    if (remembered) {
+      sources.push(remembered)
+      continue
+    }
     const read = await readContentFile(folder, relative)
     if ('reason' in read) unreadable.push(read)
-    else sources.push(ingestSourceCached(read, cache))
+    else sources.push(cache && memory ? ingestRemembering(read, signature, cache, memory) : ingestSourceCached(read, cache))
   }
   return { sources, unreadable }
 }
@@ -121,7 +135,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   let started = performance.now()
   onProgress({ stage: 'ingest', done: 0, total: 0, unit: 'files' })
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
-  const { sources, unreadable } = await ingestContentFolder(config.contentDir, caches.ingest ?? null)
+  const { sources, unreadable } = await ingestContentFolder(config.contentDir, caches.ingest ?? null, caches.ingestMemory ?? null)
   const files: VFile[] = sources.map((source) => source.file)
   for (const problem of unreadable) {
     const file = new VFile({ path: problem.path })
@@ -215,21 +229,28 @@ export interface BuildSession {
  * after every change. The build cache stays open and its entries stay in memory
  * (those a build no longer uses are let go, as on disk), so a rebuild after an
  * edit costs what the edit changed rather than a reread of the whole cache. The
- * output stage remembers what it wrote (see {@link OutputMemory}). The result is
- * the same as {@link build}'s, byte for byte.
+ * output stage remembers what it wrote (see {@link OutputMemory}), and ingest
+ * which content files it read (see {@link IngestMemory}). The result is the same
+ * as {@link build}'s, byte for byte.
  */
 export function openBuildSession(config: ResolvedConfig): BuildSession {
   const caches = openCaches(config, { retain: true })
-  const output = createOutputMemory()
-  return { build: (options = {}) => buildWith(config, caches, output, options) }
+  const memory: SessionMemory = { output: createOutputMemory(), ingest: createIngestMemory() }
+  return { build: (options = {}) => buildWith(config, caches, memory, options) }
 }
 
-async function buildWith(config: ResolvedConfig, caches: OpenCaches, outputMemory: OutputMemory | null, options: BuildOptions): Promise<BuildResult> {
+/** What a session's builds remember of the ones before them. */
+interface SessionMemory {
+  readonly output: OutputMemory
+  readonly ingest: IngestMemory
+}
+
+async function buildWith(config: ResolvedConfig, caches: OpenCaches, memory: SessionMemory | null, options: BuildOptions): Promise<BuildResult> {
   await assertFolder(path.join(config.templatesDir, 'pages'), () => DigestErrors.templatesMissing(config.templatesDir, 'pages/'))
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
     const onProgress = options.onProgress ?? (() => {})
-    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy }, onProgress)
+    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy, ingestMemory: memory?.ingest ?? null }, onProgress)
     const { files, sources, taxonomy, papers, rendered } = analysis
     const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
@@ -254,7 +275,7 @@ async function buildWith(config: ResolvedConfig, caches: OpenCaches, outputMemor
     const manifestFile = config.cacheDir && options.write !== false ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.json`) : null
     onProgress({ stage: 'pages', done: 0, total: 0, unit: 'files' })
     // Files whose key changed are made by the output stage as it writes them: that is where they are counted.
-    const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, memory: outputMemory, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
+    const plan = options.write !== false ? await planOutput(config.outDir, site, { manifestFile, memory: memory?.output ?? null, onRendered: (done, total) => onProgress({ stage: 'output', done, total, unit: 'files to make' }) }) : null
     timings.pages = performance.now() - started
 
     started = performance.now()

@@ -2,7 +2,7 @@
  * Catalog: reviews from every source → merged, tagged {@link Paper}s with stable
  * ids, in a deterministic order (most recently reviewed first).
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { VFile } from 'vfile'
 import { report } from '../diagnostics/report.ts'
 import { arxivAbsUrl } from '../ingest/arxiv.ts'
@@ -64,9 +64,7 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
 
 /** The tag cache key of a paper's text: its title, overrides and each summary's digest (the summaries are most of a build's bytes). */
 function tagKey(fingerprint: string, title: string, reviews: readonly Review[], overrides: readonly TagOverride[]): string {
-  return createHash('sha256')
-    .update(JSON.stringify([fingerprint, title, overrides, reviews.map(summaryDigest)]))
-    .digest('hex')
+  return hash('sha256', JSON.stringify([fingerprint, title, overrides, reviews.map(summaryDigest)]))
 }
 
 type PaperDraft = Omit<Paper, 'id' | 'tags'>

@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { VFile } from 'vfile'
 import { buildCodeFingerprint } from '../code-fingerprint.ts'
 import { report } from '../diagnostics/report.ts'
@@ -63,16 +64,88 @@ export interface IngestCache {
 
 /** Ingest `input`, or restore the result of an earlier build for the same bytes, path and code. */
 export function ingestSourceCached(input: ContentInput, cache: IngestCache | null): IngestedSource {
-  if (!cache) return ingestSource(input)
+  return ingestWithKey(input, cache).source
+}
+
+/** {@link ingestSourceCached}, with the cache key of `input` (null without a cache). */
+function ingestWithKey(input: ContentInput, cache: IngestCache | null): { source: IngestedSource; key: string | null } {
+  if (!cache) return { source: ingestSource(input), key: null }
   const key = ingestKey(input.path, input.bytes)
   const cached = cache.get(key)
-  if (cached) return restoreIngest(input, key, cached)
+  if (cached) return { source: restoreIngest(input.path, contentBytes(input, key), cached), key }
   const source = ingestSource(input)
   // JSON of the entry is what the cache stores and gives back: parsing it again makes
   // fresh strings, so no slice of the file's text is kept (by the cache or the records).
   const entry = JSON.parse(JSON.stringify(entryOf(input, source))) as CachedIngest
   cache.set(key, entry)
-  return restoreIngest(input, key, entry)
+  return { source: restoreIngest(input.path, contentBytes(input, key), entry), key }
+}
+
+/**
+ * What a session of builds (`digest dev`) remembers of the content files it
+ * ingested: for each path, the file's identity and times when it was read (see
+ * {@link fileSignature}) and the ingest key of the bytes read. A file whose
+ * signature is unchanged is restored from the ingest cache without being read or
+ * hashed again (at 10,000 reviews, 49 MB read and hashed per rebuild), and its
+ * review records are the ones of the build before. Restored summaries are still
+ * checked against their digests when read.
+ */
+export type IngestMemory = Map<string, RememberedFile>
+
+/** What an {@link IngestMemory} knows of one content file. */
+interface RememberedFile {
+  readonly signature: string
+  readonly key: string
+  /**
+   * The review records restored for it, given again while the file is unchanged:
+   * records are immutable, and what later stages compute from one (digests,
+   * keys) is remembered by record.
+   */
+  readonly reviews: readonly Review[]
+}
+
+/** Make an empty {@link IngestMemory}. */
+export function createIngestMemory(): IngestMemory {
+  return new Map()
+}
+
+/**
+ * A file's device, inode, size and modification and change times in
+ * nanoseconds: any write to it, or its replacement, changes one of them. Null
+ * when it cannot be read.
+ */
+export async function fileSignature(location: string): Promise<string | null> {
+  try {
+    const { dev, ino, size, mtimeNs, ctimeNs } = await stat(location, { bigint: true })
+    return `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The ingest result of the content file at `location` (`relative` to the content
+ * folder), restored from `cache` without reading the file when `memory` knows its
+ * `signature` (taken by the caller before anything else) and the cache still
+ * holds its entry; null when the file must be read.
+ */
+export function restoreRemembered(relative: string, location: string, signature: string | null, cache: IngestCache, memory: IngestMemory): IngestedSource | null {
+  const known = memory.get(relative)
+  if (signature === null || known?.signature !== signature) return null
+  const cached = cache.get(known.key)
+  return cached ? restoreIngest(relative, fileBytes(relative, location, known.key), cached, known.reviews) : null
+}
+
+/**
+ * Ingest `input` as {@link ingestSourceCached} does, and remember in `memory`
+ * the `signature` its file had before it was read (a write after that changes
+ * the signature, so the next build reads the file again).
+ */
+export function ingestRemembering(input: ContentInput, signature: string | null, cache: IngestCache, memory: IngestMemory): IngestedSource {
+  const { source, key } = ingestWithKey(input, cache)
+  if (signature !== null && key !== null) memory.set(input.path, { signature, key, reviews: source.reviews })
+  else memory.delete(input.path)
+  return source
 }
 
 /** The cache key of a content file: its path and bytes, and the code that parses it. */
@@ -121,13 +194,12 @@ function hasByteOrderMark(bytes: Uint8Array): boolean {
   return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
 }
 
-/** A content file's ingest result from its cache entry (stored under `key`), with its messages reported again. */
-function restoreIngest(input: ContentInput, key: string, cached: CachedIngest): IngestedSource {
-  const bytes = contentBytes(input, key)
-  const file = new VFile({ path: input.path })
+/** A content file's ingest result from its cache entry (with `reviews` restored from it before, if given), with its messages reported again; summaries are read from `bytes`. */
+function restoreIngest(path: string, bytes: ContentBytes, cached: CachedIngest, reviews?: readonly Review[]): IngestedSource {
+  const file = new VFile({ path })
   if (cached.text) decodeWhenRead(file, bytes)
   for (const [ruleId, reason, line, column] of cached.messages) report(file, ruleId, reason, line === null ? undefined : { line, ...(column === null ? {} : { column }) })
-  return { file, settings: cached.settings, format: cached.format, reviews: cached.reviews.map((review) => restoreReview(review, bytes)) }
+  return { file, settings: cached.settings, format: cached.format, reviews: reviews ?? cached.reviews.map((review) => restoreReview(review, bytes)) }
 }
 
 /** A content file's bytes, read again when needed. */
@@ -145,13 +217,14 @@ interface ContentBytes {
  * the build would hold the whole content folder (about 480 MB at 100k reviews).
  */
 function contentBytes(input: ContentInput, key: string): ContentBytes {
-  const { location } = input
-  if (location === undefined) {
-    const { bytes } = input
-    return { slice: (offset, length) => bytes.subarray(offset, offset + length), all: () => bytes }
-  }
+  const { bytes, location } = input
+  if (location === undefined) return { slice: (offset, length) => bytes.subarray(offset, offset + length), all: () => bytes }
   // Only the path and location are kept (not `input`, which holds the bytes).
-  const name = input.path
+  return fileBytes(input.path, location, key)
+}
+
+/** The bytes of content file `name`, read from `location` when needed and checked against `key` and the digests. */
+function fileBytes(name: string, location: string, key: string): ContentBytes {
   const changed = () => DigestErrors.contentChangedDuringBuild(name)
   return {
     slice(offset, length, digest) {

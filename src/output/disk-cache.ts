@@ -22,7 +22,10 @@
  *
  * A process that builds again and again (`digest dev`) opens its caches once with
  * `retain`: values stay in memory between builds, so a rebuild reads from disk
- * only what it never read before.
+ * only what it never read before, and so does the index (the one it read first,
+ * then each one it wrote). Entries another process adds meanwhile are then
+ * misses; a segment it deletes is noticed when a read fails, and the index on
+ * disk read again.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
@@ -119,9 +122,27 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
     if (index === undefined) index = readIndex(indexFile)
     return index
   }
+  const closeDescriptors = () => {
+    if (!index) return
+    for (const fd of index.descriptors.values()) closeSync(fd)
+    index.descriptors.clear()
+  }
+  /** Whether `index` is the one this process wrote last, kept rather than read again. */
+  let indexWritten = false
   const closeAll = () => {
-    if (index) for (const fd of index.descriptors.values()) closeSync(fd)
+    closeDescriptors()
     index = undefined
+    indexWritten = false
+  }
+  /** The stored bytes of `key`: null when the index does not name it, `unreadable` when its segment cannot be read. */
+  const readStored = (key: string): Buffer | null | 'unreadable' => {
+    try {
+      const opened = openIndex()
+      if (!opened?.places.has(key)) return null
+      return readEntry(opened, key) ?? 'unreadable'
+    } catch {
+      return 'unreadable'
+    }
   }
   const readEntry = (opened: OpenIndex, key: string): Buffer | null => {
     const place = opened.places.get(key)
@@ -149,18 +170,22 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         stats.hits++
         return remembered
       }
-      try {
-        const opened = openIndex()
-        const bytes = opened ? readEntry(opened, key) : null
-        if (bytes) {
+      let bytes = readStored(key)
+      // An index this process kept after writing it may name a segment another build has deleted since: read the one on disk.
+      if (bytes === 'unreadable' && indexWritten) {
+        closeAll()
+        bytes = readStored(key)
+      }
+      if (bytes instanceof Buffer) {
+        try {
           const value = decode(bytes)
           used.add(key)
           retained?.set(key, value)
           stats.hits++
           return value
+        } catch {
+          // An entry that does not parse is a miss.
         }
-      } catch {
-        // An unreadable segment or entry is a miss.
       }
       stats.misses++
       return undefined
@@ -186,7 +211,9 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
       }
       const written = pending.size + (spilled?.places.size ?? 0)
       if (written === 0) {
-        closeAll()
+        // A session keeps the index it has (an index another build writes meanwhile is seen as misses, never as wrong values).
+        if (retained) closeDescriptors()
+        else closeAll()
         used.clear()
         return 0
       }
@@ -196,12 +223,17 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         for (const [key, value] of pending) appendEntry(segment, key, encode(value))
         const opened = openIndex()
         const kept = opened ? [...used].filter((key) => !segment.places.has(key) && opened.places.has(key)) : []
-        writeIndex(directory, name, opened, kept, segment, readEntry)
+        const written = writeIndex(directory, name, opened, kept, segment, readEntry)
         // The layout before packs: one file per entry in a folder named like the namespace.
         rmSync(path.join(directory, name), { recursive: true, force: true })
+        closeAll()
+        // A session's next build starts from the index it just wrote rather than read and parse it again.
+        if (retained) {
+          index = { segments: written.segments, places: placesOf(written), descriptors: new Map() }
+          indexWritten = true
+        }
       } catch {
         // A cache that cannot be written only costs time on the next build.
-      } finally {
         closeAll()
       }
       pending.clear()
@@ -209,7 +241,9 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
       return written
     },
     close() {
-      closeAll()
+      // A session (retain) keeps the index it read or wrote, as it keeps values.
+      if (retained) closeDescriptors()
+      else closeAll()
       if (spilled) {
         // Nothing is written for a build that did not flush: drop what it spilled.
         closeSync(spilled.fd)
@@ -225,12 +259,16 @@ function readIndex(file: string): OpenIndex | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PackIndex>
     if (parsed.format !== FORMAT || parsed.version !== VERSION || !Array.isArray(parsed.segments) || !Array.isArray(parsed.entries)) return null
-    const places = new Map<string, Place>()
-    for (const [key, segment, offset, length] of parsed.entries) places.set(key, { segment, offset, length })
-    return { segments: parsed.segments, places, descriptors: new Map() }
+    return { segments: parsed.segments, places: placesOf(parsed as PackIndex), descriptors: new Map() }
   } catch {
     return null
   }
+}
+
+function placesOf(index: Pick<PackIndex, 'entries'>): Map<string, Place> {
+  const places = new Map<string, Place>()
+  for (const [key, segment, offset, length] of index.entries) places.set(key, { segment, offset, length })
+  return places
 }
 
 /** A segment being written: entries appended as they come. */
@@ -268,7 +306,8 @@ function readAt(fd: number, { offset, length }: { readonly offset: number; reado
 /**
  * Write a new index naming the new `segment` and the `kept` entries of `old`; or,
  * when too much of the old segments is dropped entries, copy the kept entries into
- * the new segment too and delete the old segments. Closes the new segment.
+ * the new segment too and delete the old segments. Closes the new segment;
+ * returns the index written.
  */
 function writeIndex(
   directory: string,
@@ -277,7 +316,7 @@ function writeIndex(
   kept: readonly string[],
   segment: NewSegment,
   readEntry: (index: OpenIndex, key: string) => Buffer | null,
-): void {
+): PackIndex {
   const keptBytes = kept.reduce((sum, key) => sum + old!.places.get(key)!.length, 0)
   const oldBytes = old ? old.segments.reduce((sum, [, bytes]) => sum + bytes, 0) : 0
   const compact = old !== null && (oldBytes - keptBytes > MAX_DEAD_SHARE * oldBytes || old.segments.length >= MAX_SEGMENTS)
@@ -325,4 +364,5 @@ function writeIndex(
     const full = path.join(directory, file)
     if (previous.has(file) || Date.now() - statSync(full).mtimeMs > ORPHAN_AGE_MS) rmSync(full, { force: true })
   }
+  return index
 }

@@ -10,9 +10,9 @@
  *   digest of the paper record it was made from (its summaries' HTML is a function
  *   of their Markdown and the renderer, both covered).
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { buildCodeFingerprint, hashFiles } from '../code-fingerprint.ts'
-import type { Paper } from '../model.ts'
+import type { Paper, Review } from '../model.ts'
 import { summaryDigest } from '../summary-digest.ts'
 import type { PaperView } from './view-model.ts'
 
@@ -45,19 +45,31 @@ export class PageKeys {
   /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
   of(...parts: unknown[]): string {
     const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (this.#digests.get(value) ?? value) : value)
-    return createHash('sha1').update(this.#site).update(JSON.stringify(parts, replacer)).digest('hex')
+    // One-shot hashing: for tens of thousands of small inputs, twice as fast as a Hash object each.
+    return hash('sha1', this.#site + JSON.stringify(parts, replacer))
   }
 }
 
 /** A digest of everything in a paper record; each summary (nearly all of its bytes) counts by its digest. */
 function paperDigest(paper: Paper): string {
   const { reviews, ...fields } = paper
-  const hash = createHash('sha1').update(JSON.stringify(fields))
-  for (const review of reviews) {
+  let text = JSON.stringify(fields)
+  for (const review of reviews) text += reviewText(review)
+  return hash('sha1', text)
+}
+
+/** Review records are immutable, and a `digest dev` session keeps unchanged ones between builds. */
+const reviewTexts = new WeakMap<Review, string>()
+
+/** What a paper's digest hashes of one of its reviews: every field, the summary by its digest. */
+function reviewText(review: Review): string {
+  let text = reviewTexts.get(review)
+  if (text === undefined) {
     // Every field but the summary, without reading it (a restored summary is read from its file only when asked for).
     const rest: Record<string, unknown> = {}
     for (const key of Object.keys(review)) if (key !== 'summary') rest[key] = review[key as keyof typeof review]
-    hash.update('\0').update(JSON.stringify(rest)).update('\0').update(summaryDigest(review))
+    text = `\0${JSON.stringify(rest)}\0${summaryDigest(review)}`
+    reviewTexts.set(review, text)
   }
-  return hash.digest('hex')
+  return text
 }

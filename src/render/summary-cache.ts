@@ -5,7 +5,7 @@
  * twice and any change to the renderer invalidates every entry. Storage is the
  * output stage's business (`src/output/disk-cache.ts`); render only asks.
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
 import type { RenderedSummary } from './markdown.ts'
@@ -116,5 +116,5 @@ export function rendererFingerprint(): string {
 
 /** The cache key of one review's summary. */
 export function summaryCacheKey(review: Pick<Review, 'summary'>): string {
-  return createHash('sha256').update(rendererFingerprint()).update('\0').update(summaryDigest(review)).digest('hex')
+  return hash('sha256', `${rendererFingerprint()}\0${summaryDigest(review)}`)
 }

@@ -5,7 +5,7 @@
  * per paper, and bundles the client with esbuild. Shards, base and script get
  * content-hashed names, so they can be cached forever.
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 import { buildSync as esbuildSync } from 'esbuild'
 import type { Topic } from '../catalog/topics.ts'
 import { hashFiles, hashLockFile } from '../code-fingerprint.ts'
@@ -164,7 +164,7 @@ const SEARCH_SOURCES = ['options.ts', 'index.ts', 'term-index.ts', 'shard-patch.
 
 /** A digest of a search file's contents: with its name, the file's key for the output stage. */
 function contentDigest(contents: string | Uint8Array): string {
-  return createHash('sha1').update(contents).digest('base64')
+  return hash('sha1', contents, 'base64')
 }
 
 /**
@@ -314,7 +314,7 @@ function documentSources(input: SearchInput): { primary: DocumentSource; text: D
 }
 
 function analysisHash(kind: string, fields: readonly string[]): string {
-  return createHash('sha1').update(kind).update('\0').update(fields.join('\0')).digest('base64')
+  return hash('sha1', `${kind}\0${fields.join('\0')}`, 'base64')
 }
 
 /** The analysis of one document: from the cache when it was analysed before, else analysed now (from `fieldsOf()`) and stored. */

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VFile } from 'vfile'
 import { ingestSource } from '../../src/ingest/index.ts'
-import { ingestSourceCached, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
+import { createIngestMemory, fileSignature, ingestRemembering, ingestSourceCached, restoreRemembered, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
 import { summaryDigest } from '../../src/summary-digest.ts'
 
 const CONTENT = path.resolve(import.meta.dirname, '../../content')
@@ -49,6 +49,37 @@ describe('the ingest cache', () => {
     expect(() => restored.file.value).toThrow(/changed/)
     rmSync(location)
     expect(() => byPlace[0]!.summary).toThrow(/changed/)
+  })
+
+  it('in a session, restores a file whose signature is unchanged without reading it, with the same records; a changed file is read again', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'digest-ingest-'))
+    folders.push(folder)
+    const name = readdirSync(CONTENT).find((candidate) => candidate.endsWith('.txt'))!
+    const location = path.join(folder, name)
+    const bytes = readFileSync(path.join(CONTENT, name))
+    writeFileSync(location, bytes)
+    const cache = memoryCache()
+    const memory = createIngestMemory()
+    const signature = await fileSignature(location)
+    expect(signature).not.toBeNull()
+    expect(restoreRemembered(name, location, signature, cache, memory)).toBeNull()
+    const first = ingestRemembering({ path: name, bytes, location }, signature, cache, memory)
+    expect(first.reviews).toEqual(ingestSource({ path: name, bytes }).reviews)
+
+    const again = restoreRemembered(name, location, await fileSignature(location), cache, memory)
+    expect(again).not.toBeNull()
+    // The very records (what later stages remember by record stays valid), in a new file with the same messages.
+    expect(again!.reviews).toBe(first.reviews)
+    expect(again!.file).not.toBe(first.file)
+    expect(messagesOf(again!.file)).toEqual(messagesOf(first.file))
+
+    // A write changes the signature: the file must be read again.
+    writeFileSync(location, Buffer.concat([bytes, Buffer.from('\n')]))
+    const changed = await fileSignature(location)
+    expect(changed).not.toBe(signature)
+    expect(restoreRemembered(name, location, changed, cache, memory)).toBeNull()
+    expect(await fileSignature(path.join(folder, 'missing.txt'))).toBeNull()
+    expect(restoreRemembered(name, location, null, cache, memory)).toBeNull()
   })
 
   it('restores every seed file exactly as a fresh parse gives it, without parsing again', () => {

@@ -80,6 +80,29 @@ describe('the disk cache', () => {
     expect(cache.get('d')).toEqual({ n: 4 })
   })
 
+  it('with retain, keeps the index it wrote, and reads the one on disk again only when a segment it names is gone', () => {
+    const directory = path.join(work, 'retained-index')
+    const first = openDiskCache<{ n: number }>(directory, 'things')
+    first.set('a', { n: 1 })
+    first.flush()
+    const session = openDiskCache<{ n: number }>(directory, 'things', { retain: true })
+    session.keep('a')
+    session.set('b', { n: 2 })
+    session.flush()
+    session.close()
+    // Another build adds `c` after the session wrote its index: the session does not read the index again for it.
+    const other = openDiskCache<{ n: number }>(directory, 'things')
+    expect(other.get('b')).toEqual({ n: 2 })
+    other.set('c', { n: 3 })
+    other.flush()
+    expect(session.has('c')).toBe(false)
+    // That build dropped `a` (it did not use it) and deleted its segment: reading it fails, so the session reads the index on disk, which has `c`.
+    expect(session.has('a')).toBe(true)
+    expect(session.get('a')).toBeUndefined()
+    expect(session.get('c')).toEqual({ n: 3 })
+    expect(session.get('b')).toEqual({ n: 2 })
+  })
+
   it('writes nothing when nothing was added, keeps entries that were read, and survives a garbage pack', () => {
     const directory = path.join(work, 'packs')
     const first = openDiskCache<{ n: number }>(directory, 'things')
