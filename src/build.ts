@@ -12,7 +12,7 @@ import { VFile } from 'vfile'
 import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
-import { buildCatalog, type TagCache } from './catalog/index.ts'
+import { buildCatalog, type PaperMemory, type TagCache } from './catalog/index.ts'
 import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
@@ -21,7 +21,7 @@ import { createIngestMemory, fileSignature, ingestRemembering, ingestSourceCache
 import { listContentFiles, readContentFile, type UnreadableContent } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
-import { renderSite, renderSummaries, sourceInfo } from './render/index.ts'
+import { createRenderMemory, renderSite, renderSummaries, sourceInfo, type RenderMemory } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
 import { createOutputMemory, planOutput, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
@@ -80,8 +80,8 @@ export interface BuildCaches {
   readonly summaries?: SummaryCache | null
   readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void } | null
   readonly taxonomy?: TaxonomyCache | null
-  /** A session's memory of the content files it read (with `ingest`): unchanged files are not read again. */
-  readonly ingestMemory?: IngestMemory | null
+  /** A session's memory of its builds' content files and papers: unchanged files are not read again, unchanged papers are the same objects. */
+  readonly memory?: Pick<SessionMemory, 'ingest' | 'papers'> | null
 }
 
 /** The tagger's own source (with the taxonomy cache's): a change to it invalidates cached tags. */
@@ -135,7 +135,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   let started = performance.now()
   onProgress({ stage: 'ingest', done: 0, total: 0, unit: 'files' })
   await assertFolder(config.contentDir, () => DigestErrors.contentFolderMissing(config.contentDir))
-  const { sources, unreadable } = await ingestContentFolder(config.contentDir, caches.ingest ?? null, caches.ingestMemory ?? null)
+  const { sources, unreadable } = await ingestContentFolder(config.contentDir, caches.ingest ?? null, caches.memory?.ingest ?? null)
   const files: VFile[] = sources.map((source) => source.file)
   for (const problem of unreadable) {
     const file = new VFile({ path: problem.path })
@@ -151,7 +151,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   const tagCache: TagCache | null = caches.tags
     ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags) }
     : null
-  const papers = buildCatalog(sources, taxonomy, tagCache)
+  const papers = buildCatalog(sources, taxonomy, tagCache, caches.memory?.papers ?? null)
   const catalog = performance.now() - started
 
   started = performance.now()
@@ -229,20 +229,27 @@ export interface BuildSession {
  * after every change. The build cache stays open and its entries stay in memory
  * (those a build no longer uses are let go, as on disk), so a rebuild after an
  * edit costs what the edit changed rather than a reread of the whole cache. The
- * output stage remembers what it wrote (see {@link OutputMemory}), and ingest
- * which content files it read (see {@link IngestMemory}). The result is the same
- * as {@link build}'s, byte for byte.
+ * stages remember what they made (see {@link SessionMemory}), so unchanged
+ * content files are not read again and unchanged papers keep their views and
+ * page keys. The result is the same as {@link build}'s, byte for byte.
  */
 export function openBuildSession(config: ResolvedConfig): BuildSession {
   const caches = openCaches(config, { retain: true })
-  const memory: SessionMemory = { output: createOutputMemory(), ingest: createIngestMemory() }
+  const memory: SessionMemory = { ingest: createIngestMemory(), papers: new Map(), render: createRenderMemory(), output: createOutputMemory() }
   return { build: (options = {}) => buildWith(config, caches, memory, options) }
 }
 
-/** What a session's builds remember of the ones before them. */
-interface SessionMemory {
-  readonly output: OutputMemory
+/**
+ * What a session's builds remember of the ones before them: which content files
+ * ingest read (see {@link IngestMemory}), the catalog's papers (see
+ * {@link PaperMemory}), the views and page keys made from them (see
+ * {@link RenderMemory}), and what the output stage wrote (see {@link OutputMemory}).
+ */
+export interface SessionMemory {
   readonly ingest: IngestMemory
+  readonly papers: PaperMemory
+  readonly render: RenderMemory
+  readonly output: OutputMemory
 }
 
 async function buildWith(config: ResolvedConfig, caches: OpenCaches, memory: SessionMemory | null, options: BuildOptions): Promise<BuildResult> {
@@ -250,7 +257,7 @@ async function buildWith(config: ResolvedConfig, caches: OpenCaches, memory: Ses
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
     const onProgress = options.onProgress ?? (() => {})
-    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy, ingestMemory: memory?.ingest ?? null }, onProgress)
+    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy, memory }, onProgress)
     const { files, sources, taxonomy, papers, rendered } = analysis
     const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 
@@ -269,6 +276,7 @@ async function buildWith(config: ResolvedConfig, caches: OpenCaches, memory: Ses
       sources: sources.map((source) => sourceInfo(source.file.path, source.settings.name, source.settings.description)),
       search: search.assets,
       paperPieces: caches.paperPieces,
+      memory: memory?.render ?? null,
     })
     for (const [file, contents] of search.files) site.set(file, contents)
     // Pages whose key matches the previous build's are not rendered at all.

@@ -425,29 +425,51 @@ describe('deferred files', () => {
   })
 
   it('a build session (digest dev) rebuilds after edits to exactly the site a fresh build makes', async () => {
-    const { cpSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs')
+    const { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs')
     const { openBuildSession } = await import('../src/build.ts')
     const site = path.join(work, 'session')
     const content = path.join(site, 'content')
     mkdirSync(content, { recursive: true })
     cpSync(path.join(ROOT, 'test/fixtures/daily-header-variants/input.txt'), path.join(content, 'daily.txt'))
     cpSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), path.join(content, 'monthly.md'))
+    const topicsFile = path.join(site, 'topics.yaml')
+    cpSync(path.join(ROOT, 'content/topics.yaml'), topicsFile)
     const configOf = (name: string) =>
-      resolveConfig({ contentDir: content, outDir: path.join(site, name), cacheDir: path.join(site, name === 'dev' ? 'dev-cache' : 'fresh-cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+      resolveConfig({ contentDir: content, outDir: path.join(site, name), cacheDir: path.join(site, name === 'dev' ? 'dev-cache' : 'fresh-cache'), topicsFile }, ROOT)
     const session = openBuildSession(configOf('dev'))
     await session.build()
     const daily = path.join(content, 'daily.txt')
+    const monthly = path.join(content, 'monthly.md')
     const original = readFileSync(daily, 'utf8')
+    const originalMonthly = readFileSync(monthly, 'utf8')
+    const topics = readFileSync(topicsFile, 'utf8')
     const paragraph = original.split('\n').find((line) => line.length > 150 && !line.includes('http'))!
-    const edits = [
-      original.replace(paragraph, `${paragraph} A sentence the test added, with $x^2$ math.`),
-      original.replace(paragraph, `${paragraph} Another sentence instead.`),
-      original,
+    // A session remembers papers, views and page keys between builds: each edit below changes what some of them are made from.
+    // This monthly paper is listed between two of the daily file's, which name it on their pages.
+    const title = 'Matryoshka Re-Ranker - A Flexible Re-Ranking Architecture With Configurable Depth and Width'
+    expect(originalMonthly).toContain(title)
+    const topicName = '\n  name: Reinforcement Learning\n'
+    expect(topics).toContain(topicName)
+    const edits: Array<{ daily?: string; monthly?: string; topics?: string; extra?: string | null }> = [
+      { daily: original.replace(paragraph, `${paragraph} A sentence the test added, with $x^2$ math.`) },
+      { daily: original.replace(paragraph, `${paragraph} Another sentence instead.`) },
       // A paragraph taken out.
-      original.replace(paragraph, ''),
+      { daily: original.replace(paragraph, '') },
+      { daily: original },
+      // A title: the paper's page changes, and so do its neighbours' (from a file that did not change), which name it.
+      { monthly: originalMonthly.replace(title, 'Matryoshka Re-Ranker, Renamed') },
+      // A topic renamed: every page that names it changes, though no paper does.
+      { topics: topics.replace(topicName, '\n  name: Reinforcement Learning (RL)\n') },
+      // A newsletter added, then removed: the list of newsletters (named by every review) changes.
+      { extra: originalMonthly.replace(/arxiv\.org\/abs\/(\d{4})\.(\d{4,5})/g, 'arxiv.org/abs/$1.9$2') },
+      { extra: null },
     ]
-    for (const [index, edited] of edits.entries()) {
-      writeFileSync(daily, edited)
+    for (const [index, edit] of edits.entries()) {
+      if (edit.daily !== undefined) writeFileSync(daily, edit.daily)
+      if (edit.monthly !== undefined) writeFileSync(monthly, edit.monthly)
+      if (edit.topics !== undefined) writeFileSync(topicsFile, edit.topics)
+      if (edit.extra) writeFileSync(path.join(content, 'extra.md'), edit.extra)
+      else if (edit.extra === null) rmSync(path.join(content, 'extra.md'))
       const rebuilt = await session.build()
       expect(rebuilt.output!.written, `edit ${index}`).toBeGreaterThan(0)
       const fresh = configOf(`fresh-${index}`)

@@ -27,8 +27,16 @@ export interface TagCache {
   set(key: string, tags: string[]): void
 }
 
-/** Merge, title, identify and tag the reviews of all sources. */
-export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null = null): Paper[] {
+/**
+ * The papers of a session's previous build (`digest dev`), by id. A paper made
+ * again from the very same review records (which are immutable), with the same
+ * fields, is that build's paper object: what later stages compute from a paper
+ * (its digest, its view) is remembered by object.
+ */
+export type PaperMemory = Map<string, Paper>
+
+/** Merge, title, identify and tag the reviews of all sources. With `memory`, unchanged papers are the objects of the previous build (and `memory` then holds this build's). */
+export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null = null, memory: PaperMemory | null = null): Paper[] {
   const files = new Map<string, VFile>()
   for (const source of sources) files.set(source.file.path, source.file)
   const reviews = sources.flatMap((source) => source.reviews)
@@ -49,7 +57,7 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
       tags = tagPaper(taxonomy, { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }, overrides)
       if (tagCache && key) tagCache.set(key, tags)
     }
-    return {
+    const paper: Paper = {
       id: ids[index]!,
       title: draft.title,
       arxivId: draft.arxivId,
@@ -58,7 +66,13 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
       tags,
       reviews: draft.reviews,
     }
+    const before = memory?.get(paper.id)
+    return before && samePaper(before, paper) ? before : paper
   })
+  if (memory) {
+    memory.clear()
+    for (const paper of papers) memory.set(paper.id, paper)
+  }
   return papers.sort(comparePapers)
 }
 
@@ -78,6 +92,19 @@ function assemblePaper(group: ReviewGroup): PaperDraft {
     for (const link of review.links) if (link !== url && !links.includes(link)) links.push(link)
   }
   return { title: chooseTitle(reviews, arxivId, url), arxivId, url, links, reviews }
+}
+
+/**
+ * Are `a` and `b` the same paper record? Every field is compared, lists item by
+ * item; reviews (and any other object) as objects, since records are immutable.
+ */
+function samePaper(a: Paper, b: Paper): boolean {
+  const keys = Object.keys(a) as Array<keyof Paper>
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((key) => {
+    const [x, y] = [a[key], b[key]]
+    return Array.isArray(x) && Array.isArray(y) ? x.length === y.length && x.every((item, index) => item === y[index]) : x === y
+  })
 }
 
 /** The first stated title, else a readable fallback built from the paper's identity. */

@@ -16,7 +16,7 @@ import type { Paper, Review } from '../model.ts'
 import type { SiteFileContents } from '../output/write-site.ts'
 import { paperBibtex } from './bibtex.ts'
 import { FEED_SIZE, renderFeeds } from './feeds.ts'
-import { PageKeys } from './page-keys.ts'
+import { createKeyMemory, PageKeys, type KeyMemory } from './page-keys.ts'
 import type { RenderedSummary } from './markdown.ts'
 import { renderEach } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
@@ -25,7 +25,7 @@ import { renderRobots, renderSitemap } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
 import { createTemplateRenderer } from './templates.ts'
 import type { SearchAssets } from '../search/index.ts'
-import { buildPaperViews, listingEntries, type ListingEntry, type PaperView, type SourceInfo } from './view-model.ts'
+import { buildPaperViews, createViewMemory, listingEntries, type ListingEntry, type PaperView, type SourceInfo, type ViewMemory } from './view-model.ts'
 import { sourcePath } from '../source-root.ts'
 
 /** What render needs from the earlier stages. */
@@ -40,6 +40,19 @@ export interface RenderInput {
   readonly search: SearchAssets | null
   /** Papers' pieces of `papers.json` made by earlier builds (the build cache); none by default. */
   readonly paperPieces?: PaperPieceStore | null
+  /** A session's memory of its previous build's views and keys (`digest dev`); none by default. */
+  readonly memory?: RenderMemory | null
+}
+
+/** What a session's builds remember of the views and keys of the one before. */
+export interface RenderMemory {
+  readonly views: ViewMemory
+  readonly keys: KeyMemory
+}
+
+/** Make an empty {@link RenderMemory}. */
+export function createRenderMemory(): RenderMemory {
+  return { views: createViewMemory(), keys: createKeyMemory() }
 }
 
 /** The rendered site and the views it was built from. */
@@ -105,7 +118,7 @@ export function renderSite(input: RenderInput): RenderResult {
   const files = new Map<string, SiteFileContents>()
 
   const sourceMap = new Map(input.sources.map((source) => [source.path, source]))
-  const views = buildPaperViews(papers, rendered, input.taxonomy.topics, sourceMap, paths)
+  const views = buildPaperViews(papers, rendered, input.taxonomy.topics, sourceMap, paths, input.memory?.views ?? null)
   const plans = planPages({ papers: views, topics: input.taxonomy.topics, sources: input.sources, paths, pageSize: config.pageSize, siteDescription: config.site.description })
 
   const templates = createTemplateRenderer(config.templatesDir)
@@ -141,15 +154,17 @@ export function renderSite(input: RenderInput): RenderResult {
   const dataOf = (plan: PagePlan) => (plan.template === 'search' ? { ...plan.data, search } : plan.data)
 
   // Pages and per-paper files are deferred: the output stage makes only those whose key changed.
-  const keys = new PageKeys(config.templatesDir, { globals, topics: input.taxonomy.topics, sources: input.sources, pageSize: config.pageSize, epoch: config.sourceDateEpoch }, views)
+  const keys = new PageKeys(config.templatesDir, { globals, topics: input.taxonomy.topics, sources: input.sources, pageSize: config.pageSize, epoch: config.sourceDateEpoch }, views, input.memory?.keys ?? null)
   for (const plan of plans) {
     const data = dataOf(plan)
-    files.set(fileForUrl(plan.url), { key: keys.of(plan.template, plan.url, data), render: () => templates.render(plan.template, { ...globals, ...data }) })
+    const file = fileForUrl(plan.url)
+    const key = plan.inputs ? keys.memoized(file, plan.inputs, () => [plan.template, plan.url, data]) : keys.of(plan.template, plan.url, data)
+    files.set(file, { key, render: () => templates.render(plan.template, { ...globals, ...data }) })
   }
   for (const view of views) {
     const base = paths.paper(view.id)
-    files.set(`${base}paper.json`, { key: keys.of('paper.json', view), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
-    files.set(`${base}cite.bib`, { key: keys.of('cite.bib', view), render: () => paperBibtex(view.paper) })
+    files.set(`${base}paper.json`, { key: keys.memoized(`${base}paper.json`, [view], () => ['paper.json', view]), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
+    files.set(`${base}cite.bib`, { key: keys.memoized(`${base}cite.bib`, [view], () => ['cite.bib', view]), render: () => paperBibtex(view.paper) })
   }
   const pieceStore = input.paperPieces ?? new Map<string, Uint8Array>()
   files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)) }) })

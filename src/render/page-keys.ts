@@ -16,17 +16,41 @@ import type { Paper, Review } from '../model.ts'
 import { summaryDigest } from '../summary-digest.ts'
 import type { PaperView } from './view-model.ts'
 
+/**
+ * The keys of a session's previous build (`digest dev`), for files whose parts
+ * are a function of a few objects (see {@link PageKeys.memoized}).
+ */
+export interface KeyMemory {
+  site: string | null
+  previous: Map<string, { readonly inputs: readonly unknown[]; readonly key: string }>
+  current: Map<string, { readonly inputs: readonly unknown[]; readonly key: string }>
+}
+
+/** Make an empty {@link KeyMemory}. */
+export function createKeyMemory(): KeyMemory {
+  return { site: null, previous: new Map(), current: new Map() }
+}
+
 /** Keys for the pages and per-paper files of one build. */
 export class PageKeys {
   readonly #site: string
   readonly #digests = new WeakMap<object, string>()
+  readonly #memory: KeyMemory | null
 
   /**
    * @param templatesDir every file below it is part of every key
    * @param siteData template data shared by all pages (and anything else that shapes every page)
+   * @param memory a session's keys of its previous build, to take over where their inputs are unchanged
    */
-  constructor(templatesDir: string, siteData: unknown, views: readonly PaperView[]) {
+  constructor(templatesDir: string, siteData: unknown, views: readonly PaperView[], memory: KeyMemory | null = null) {
     this.#site = hashFiles(createHash('sha256').update(buildCodeFingerprint()), templatesDir).update(JSON.stringify(siteData)).digest('hex')
+    this.#memory = memory
+    if (memory) {
+      // Only the last build's keys are remembered, and none made for another site.
+      memory.previous = memory.site === this.#site ? memory.current : new Map()
+      memory.current = new Map()
+      memory.site = this.#site
+    }
     for (const view of views) {
       const digest = paperDigest(view.paper)
       this.#digests.set(view, digest)
@@ -42,6 +66,19 @@ export class PageKeys {
     return digest
   }
 
+  /**
+   * The key of file `id`, made from `parts()` as {@link of} does, where the parts
+   * are a function of `inputs` (compared by identity: immutable objects such as
+   * views) and of the site: when a session's previous build had the same inputs
+   * for `id`, its key is taken over without making the parts.
+   */
+  memoized(id: string, inputs: readonly unknown[], parts: () => unknown[]): string {
+    const before = this.#memory?.previous.get(id)
+    const key = before && before.inputs.length === inputs.length && before.inputs.every((input, index) => input === inputs[index]) ? before.key : this.of(...parts())
+    this.#memory?.current.set(id, { inputs, key })
+    return key
+  }
+
   /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
   of(...parts: unknown[]): string {
     const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (this.#digests.get(value) ?? value) : value)
@@ -50,12 +87,20 @@ export class PageKeys {
   }
 }
 
+/** Paper records are immutable, and a `digest dev` session keeps unchanged ones between builds. */
+const paperDigests = new WeakMap<Paper, string>()
+
 /** A digest of everything in a paper record; each summary (nearly all of its bytes) counts by its digest. */
 function paperDigest(paper: Paper): string {
-  const { reviews, ...fields } = paper
-  let text = JSON.stringify(fields)
-  for (const review of reviews) text += reviewText(review)
-  return hash('sha1', text)
+  let digest = paperDigests.get(paper)
+  if (digest === undefined) {
+    const { reviews, ...fields } = paper
+    let text = JSON.stringify(fields)
+    for (const review of reviews) text += reviewText(review)
+    digest = hash('sha1', text)
+    paperDigests.set(paper, digest)
+  }
+  return digest
 }
 
 /** Review records are immutable, and a `digest dev` session keeps unchanged ones between builds. */

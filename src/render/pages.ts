@@ -23,6 +23,13 @@ export interface PagePlan {
   readonly url: string
   readonly template: string
   readonly data: Readonly<Record<string, unknown>>
+  /**
+   * Objects `data` is made from, with the site's paths and nothing else (views,
+   * which are immutable, compared by identity): a page whose inputs are the
+   * ones it had in a session's previous build has the same data. Absent when
+   * the data depends on more.
+   */
+  readonly inputs?: readonly unknown[]
 }
 
 /** Page metadata every template receives as `page`. */
@@ -99,6 +106,7 @@ export function planPages(input: PagePlanInput): PagePlan[] {
     pages.push({
       url,
       template: 'paper',
+      inputs: [paper, newer ?? null, older ?? null],
       data: {
         page: meta(url, { title: paper.title, description: paper.reviews[0]?.excerpt ?? paper.title, section: null, hasMath: paper.hasMath }),
         paper,

@@ -89,16 +89,48 @@ export function formatMonth(month: string): string {
   return `${MONTHS[Number(index) - 1] ?? ''} ${year}`
 }
 
-/** Build paper views. `rendered` holds the rendered summary of every review. */
+/**
+ * The views of a session's previous build (`digest dev`), by paper record, and
+ * what they were made with besides. A paper record is immutable and its
+ * reviews' summaries are a function of their Markdown, so a paper of the
+ * catalog's memory (see `PaperMemory`) has the view it had, as long as the
+ * topics, newsletters and paths are the same.
+ */
+export interface ViewMemory {
+  context: string | null
+  views: WeakMap<Paper, PaperView>
+}
+
+/** Make an empty {@link ViewMemory}. */
+export function createViewMemory(): ViewMemory {
+  return { context: null, views: new WeakMap() }
+}
+
+/** Build paper views. `rendered` holds the rendered summary of every review. With `memory`, an unchanged paper's view is the one made before. */
 export function buildPaperViews(
   papers: readonly Paper[],
   rendered: ReadonlyMap<Review, RenderedSummary>,
   topics: readonly Topic[],
   sources: ReadonlyMap<string, SourceInfo>,
   paths: SitePaths,
+  memory: ViewMemory | null = null,
 ): PaperView[] {
   const topicNames = new Map(topics.map((topic) => [topic.slug, topic.name]))
+  if (memory) {
+    // Everything a view is made from besides its paper and summaries.
+    const context = JSON.stringify([[...topicNames], [...sources.values()], paths.basePath, paths.origin])
+    if (memory.context !== context) memory.views = new WeakMap()
+    memory.context = context
+  }
   return papers.map((paper) => {
+    const remembered = memory?.views.get(paper)
+    if (remembered) return remembered
+    const view = paperView(paper)
+    memory?.views.set(paper, view)
+    return view
+  })
+
+  function paperView(paper: Paper): PaperView {
     const reviews = paper.reviews.map((review, index): ReviewView => {
       const summary = rendered.get(review)
       const source = sources.get(review.source)
@@ -147,7 +179,7 @@ export function buildPaperViews(
       hasMath: reviews.some((review) => review.hasMath),
       paper,
     }
-  })
+  }
 }
 
 /** Every review of every paper, newest first (undated last), as listing entries. */

@@ -514,3 +514,32 @@ describe('buildCatalog with a tag cache', () => {
     expect(sets).toBe(3)
   })
 })
+
+describe('buildCatalog with a paper memory (digest dev)', () => {
+  it('gives the previous build\'s paper object for a paper made from the same records, and a new one when anything changed', async () => {
+    const { buildCatalog } = await import('../../src/catalog/index.ts')
+    const { VFile } = await import('vfile')
+    const review = (line: number, arxivId: string, title: string) => ({
+      source: 'a.md', line, date: '2025-01-01', reviewers: ['Mike'], summary: `A review of ${title}.`, title,
+      headline: null, url: `https://arxiv.org/abs/${arxivId}`, arxivId, arxivVersion: null, links: [], tagOverride: null,
+    })
+    const one = review(1, '2006.11239', 'Denoising Diffusion Probabilistic Models')
+    const two = review(5, '1706.03762', 'Attention Is All You Need')
+    const memory = new Map()
+    const first = buildCatalog([{ file: new VFile({ path: 'a.md' }), reviews: [one, two] }], NO_TOPICS, null, memory)
+    expect(memory.size).toBe(2)
+    const again = buildCatalog([{ file: new VFile({ path: 'a.md' }), reviews: [one, two] }], NO_TOPICS, null, memory)
+    expect(again).toEqual(first)
+    expect(again[0]).toBe(first[0])
+    expect(again[1]).toBe(first[1])
+    // An equal but new record is not the same record: its paper is new, the other paper is kept.
+    const edited = { ...two, summary: `${two.summary} More.` }
+    const third = buildCatalog([{ file: new VFile({ path: 'a.md' }), reviews: [one, edited] }], NO_TOPICS, null, memory)
+    expect(third.find((paper) => paper.id === '2006.11239')).toBe(first.find((paper) => paper.id === '2006.11239'))
+    expect(third.find((paper) => paper.id === '1706.03762')).not.toBe(first.find((paper) => paper.id === '1706.03762'))
+    expect(third.find((paper) => paper.id === '1706.03762')!.reviews[0]).toBe(edited)
+    // Papers no longer built are forgotten.
+    buildCatalog([{ file: new VFile({ path: 'a.md' }), reviews: [one] }], NO_TOPICS, null, memory)
+    expect([...memory.keys()]).toEqual(['2006.11239'])
+  })
+})
