@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
-import { lazyRuleSet, parseTaxonomy, phrasesOf, type Taxonomy, type TopicPhrases } from './topics.ts'
+import { lazyRuleSet, parseTaxonomy, phrasesOf, type Taxonomy, type Topic, type TopicPhrases } from './topics.ts'
 
 /** A parsed taxonomy as JSON. */
 export interface CachedTaxonomy {
@@ -27,6 +27,12 @@ export interface TaxonomyCache {
   set(key: string, value: CachedTaxonomy): void
 }
 
+/**
+ * Topics restored from each cache entry: a `digest dev` session's cache gives the
+ * same entry to every build, whose topics then compile their phrases once.
+ */
+const restored = new WeakMap<CachedTaxonomy, readonly Topic[]>()
+
 /** {@link parseTaxonomy}, or the same result restored from `cache` for the same text and code. */
 export function parseTaxonomyCached(text: string, file: VFile, code: string, cache: TaxonomyCache | null): Taxonomy {
   if (!cache) return parseTaxonomy(text, file)
@@ -36,8 +42,13 @@ export function parseTaxonomyCached(text: string, file: VFile, code: string, cac
     for (const message of cached.messages) {
       file.message(message.reason, { ...(message.place ? { place: message.place } : {}), ruleId: message.ruleId ?? undefined, source: message.source ?? undefined })
     }
-    // Keys in the order parseTaxonomy gives them: pages are keyed by the JSON of the topics.
-    return { topics: cached.topics.map(({ slug, name, description, weight, phrases }) => ({ slug, name, description, rules: lazyRuleSet(phrases), weight })) }
+    let topics = restored.get(cached)
+    if (!topics) {
+      // Keys in the order parseTaxonomy gives them: pages are keyed by the JSON of the topics.
+      topics = cached.topics.map(({ slug, name, description, weight, phrases }) => ({ slug, name, description, rules: lazyRuleSet(phrases), weight }))
+      restored.set(cached, topics)
+    }
+    return { topics }
   }
   const before = file.messages.length
   const taxonomy = parseTaxonomy(text, file)

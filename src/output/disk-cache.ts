@@ -93,7 +93,8 @@ interface PackIndex {
 }
 
 interface Place {
-  readonly segment: number
+  /** The segment file's name. */
+  readonly segment: string
   readonly offset: number
   readonly length: number
 }
@@ -101,8 +102,8 @@ interface Place {
 interface OpenIndex {
   readonly segments: ReadonlyArray<readonly [string, number]>
   readonly places: Map<string, Place>
-  /** Open segment files, by segment number (opened on first read). */
-  readonly descriptors: Map<number, number>
+  /** Open segment files, by name (opened on first read). */
+  readonly descriptors: Map<string, number>
 }
 
 /** Open the cache namespace `name` under `directory`. */
@@ -149,7 +150,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
     if (!place) return null
     let fd = opened.descriptors.get(place.segment)
     if (fd === undefined) {
-      fd = openSync(path.join(directory, opened.segments[place.segment]![0]), 'r')
+      fd = openSync(path.join(directory, place.segment), 'r')
       opened.descriptors.set(place.segment, fd)
     }
     return readAt(fd, place)
@@ -229,7 +230,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         closeAll()
         // A session's next build starts from the index it just wrote rather than read and parse it again.
         if (retained) {
-          index = { segments: written.segments, places: placesOf(written), descriptors: new Map() }
+          index = { ...written, descriptors: new Map() }
           indexWritten = true
         }
       } catch {
@@ -259,16 +260,15 @@ function readIndex(file: string): OpenIndex | null {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<PackIndex>
     if (parsed.format !== FORMAT || parsed.version !== VERSION || !Array.isArray(parsed.segments) || !Array.isArray(parsed.entries)) return null
-    return { segments: parsed.segments, places: placesOf(parsed as PackIndex), descriptors: new Map() }
+    const places = new Map<string, Place>()
+    for (const [key, segment, offset, length] of parsed.entries) {
+      const file = parsed.segments[segment]?.[0]
+      if (typeof file === 'string') places.set(key, { segment: file, offset, length })
+    }
+    return { segments: parsed.segments, places, descriptors: new Map() }
   } catch {
     return null
   }
-}
-
-function placesOf(index: Pick<PackIndex, 'entries'>): Map<string, Place> {
-  const places = new Map<string, Place>()
-  for (const [key, segment, offset, length] of index.entries) places.set(key, { segment, offset, length })
-  return places
 }
 
 /** A segment being written: entries appended as they come. */
@@ -307,7 +307,7 @@ function readAt(fd: number, { offset, length }: { readonly offset: number; reado
  * Write a new index naming the new `segment` and the `kept` entries of `old`; or,
  * when too much of the old segments is dropped entries, copy the kept entries into
  * the new segment too and delete the old segments. Closes the new segment;
- * returns the index written.
+ * returns the index written, as read (kept entries keep their places' objects).
  */
 function writeIndex(
   directory: string,
@@ -316,24 +316,27 @@ function writeIndex(
   kept: readonly string[],
   segment: NewSegment,
   readEntry: (index: OpenIndex, key: string) => Buffer | null,
-): PackIndex {
+): Omit<OpenIndex, 'descriptors'> {
   const keptBytes = kept.reduce((sum, key) => sum + old!.places.get(key)!.length, 0)
   const oldBytes = old ? old.segments.reduce((sum, [, bytes]) => sum + bytes, 0) : 0
   const compact = old !== null && (oldBytes - keptBytes > MAX_DEAD_SHARE * oldBytes || old.segments.length >= MAX_SEGMENTS)
 
   const entries: Array<readonly [string, number, number, number]> = []
   const segments: Array<readonly [string, number]> = []
-  const oldSegmentNumber = new Map<number, number>()
+  const places = new Map<string, Place>()
+  const oldSegmentNumber = new Map<string, number>()
   if (old && !compact) {
+    const oldSizes = new Map(old.segments)
     for (const key of kept) {
       const place = old.places.get(key)!
       let segment = oldSegmentNumber.get(place.segment)
       if (segment === undefined) {
         segment = segments.length
         oldSegmentNumber.set(place.segment, segment)
-        segments.push(old.segments[place.segment]!)
+        segments.push([place.segment, oldSizes.get(place.segment) ?? 0])
       }
       entries.push([key, segment, place.offset, place.length])
+      places.set(key, place)
     }
   }
   const newSegment = segments.length
@@ -347,7 +350,10 @@ function writeIndex(
   } finally {
     closeSync(segment.fd)
   }
-  for (const [key, { offset, length }] of segment.places) entries.push([key, newSegment, offset, length])
+  for (const [key, { offset, length }] of segment.places) {
+    entries.push([key, newSegment, offset, length])
+    places.set(key, { segment: segment.file, offset, length })
+  }
   segments.push([segment.file, segment.size])
 
   const index: PackIndex = { format: FORMAT, version: VERSION, segments, entries }
@@ -364,5 +370,5 @@ function writeIndex(
     const full = path.join(directory, file)
     if (previous.has(file) || Date.now() - statSync(full).mtimeMs > ORPHAN_AGE_MS) rmSync(full, { force: true })
   }
-  return index
+  return { segments, places }
 }

@@ -302,9 +302,21 @@ function paginate<T>(
       next: current < total ? paths.url(urlFor(current + 1)) : null,
       pages: pageWindow(current, total).map((number) => (number === null ? { gap: true as const } : { number, url: paths.url(urlFor(number)), current: number === current })),
     }
-    plans.push(plan(items.slice((current - 1) * pageSize, current * pageSize), pagination, urlFor(current)))
+    plans.push(withListingInputs(plan(items.slice((current - 1) * pageSize, current * pageSize), pagination, urlFor(current))))
   }
   return plans
+}
+
+/**
+ * A listing page's inputs: its data but the entries, as JSON, and each entry's
+ * paper and review view (immutable, compared by identity).
+ */
+function withListingInputs(plan: PagePlan): PagePlan {
+  const { entries, ...rest } = plan.data as { entries?: readonly ListingEntry[] }
+  if (!Array.isArray(entries)) return plan
+  const inputs: unknown[] = [plan.template, JSON.stringify(rest)]
+  for (const entry of entries) inputs.push(entry.paper, entry.review)
+  return { ...plan, inputs }
 }
 
 /**
