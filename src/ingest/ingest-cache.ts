@@ -68,17 +68,19 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
 }
 
 /** {@link ingestSourceCached}, with the cache key of `input` (null without a cache). */
-function ingestWithKey(input: ContentInput, cache: IngestCache | null): { source: IngestedSource; key: string | null } {
-  if (!cache) return { source: ingestSource(input), key: null }
+function ingestWithKey(input: ContentInput, cache: IngestCache | null, previous: PreviousReviews | null = null): { source: IngestedSource; key: string | null; entry: CachedIngest | null } {
+  if (!cache) return { source: ingestSource(input), key: null, entry: null }
   const key = ingestKey(input.path, input.bytes)
-  const cached = cache.get(key)
-  if (cached) return { source: restoreIngest(input.path, contentBytes(input, key), cached), key }
-  const source = ingestSource(input)
-  // JSON of the entry is what the cache stores and gives back: parsing it again makes
-  // fresh strings, so no slice of the file's text is kept (by the cache or the records).
-  const entry = JSON.parse(JSON.stringify(entryOf(input, source))) as CachedIngest
-  cache.set(key, entry)
-  return { source: restoreIngest(input.path, contentBytes(input, key), entry), key }
+  let entry = cache.get(key)
+  if (!entry) {
+    // JSON of the entry is what the cache stores and gives back: parsing it again makes
+    // fresh strings, so no slice of the file's text is kept (by the cache or the records).
+    entry = JSON.parse(JSON.stringify(entryOf(input, ingestSource(input)))) as CachedIngest
+    cache.set(key, entry)
+  }
+  const bytes = contentBytes(input, key)
+  const reviews = previous ? restoreReviewsOver(entry.reviews, bytes, previous) : undefined
+  return { source: restoreIngest(input.path, bytes, entry, reviews), key, entry }
 }
 
 /**
@@ -87,8 +89,10 @@ function ingestWithKey(input: ContentInput, cache: IngestCache | null): { source
  * {@link fileSignature}) and the ingest key of the bytes read. A file whose
  * signature is unchanged is restored from the ingest cache without being read or
  * hashed again (at 10,000 reviews, 49 MB read and hashed per rebuild), and its
- * review records are the ones of the build before. Restored summaries are still
- * checked against their digests when read.
+ * review records are the ones of the build before. When a file did change, the
+ * records of its reviews that did not are taken over too, their summaries read
+ * from their new places. Restored summaries are still checked against their
+ * digests when read.
  */
 export type IngestMemory = Map<string, RememberedFile>
 
@@ -102,6 +106,8 @@ interface RememberedFile {
    * keys) is remembered by record.
    */
   readonly reviews: readonly Review[]
+  /** Each review's {@link reviewIdentity}: when the file changes, records of reviews that did not are taken over. */
+  readonly identities: readonly string[]
 }
 
 /** Make an empty {@link IngestMemory}. */
@@ -142,8 +148,10 @@ export function restoreRemembered(relative: string, location: string, signature:
  * the signature, so the next build reads the file again).
  */
 export function ingestRemembering(input: ContentInput, signature: string | null, cache: IngestCache, memory: IngestMemory): IngestedSource {
-  const { source, key } = ingestWithKey(input, cache)
-  if (signature !== null && key !== null) memory.set(input.path, { signature, key, reviews: source.reviews })
+  const before = memory.get(input.path)
+  const previous = before ? before.reviews.map((review, index) => [review, before.identities[index]!] as const) : null
+  const { source, key, entry } = ingestWithKey(input, cache, previous)
+  if (signature !== null && key !== null && entry !== null) memory.set(input.path, { signature, key, reviews: source.reviews, identities: entry.reviews.map(reviewIdentity) })
   else memory.delete(input.path)
   return source
 }
@@ -266,6 +274,7 @@ function restoreReview(cached: CachedReview, bytes: ContentBytes): Review {
   let review: Review
   if (summaryBytes && fields.summary === null) {
     const [offset, length] = summaryBytes
+    const place: SummaryPlace = { bytes, offset, length }
     // Every field in the order `ingestSource` gives them (the keys of pages and caches
     // are made from JSON of these records), written out: an object literal with a
     // getter stays a fast object, where redefining a property makes it a dictionary.
@@ -275,7 +284,7 @@ function restoreReview(cached: CachedReview, bytes: ContentBytes): Review {
       date: fields.date,
       reviewers: fields.reviewers,
       get summary() {
-        return utf8KeepingBom.decode(bytes.slice(offset, length, summaryDigest))
+        return utf8KeepingBom.decode(place.bytes.slice(place.offset, place.length, summaryDigest))
       },
       title: fields.title,
       headline: fields.headline,
@@ -285,12 +294,60 @@ function restoreReview(cached: CachedReview, bytes: ContentBytes): Review {
       links: fields.links,
       tagOverride: fields.tagOverride,
     }
+    summaryPlaces.set(review, place)
   } else {
     review = fields as Review
   }
   rememberSummaryDigest(review, summaryDigest)
   return review
 }
+
+/** Where a restored review's summary is: its file's bytes, and its place in them. */
+interface SummaryPlace {
+  bytes: ContentBytes
+  offset: number
+  length: number
+}
+
+/** The place of each restored review whose summary is read from its file. */
+const summaryPlaces = new WeakMap<Review, SummaryPlace>()
+
+/** What identifies a cached review but where its summary is: every field, the summary by its digest. */
+function reviewIdentity(review: CachedReview): string {
+  const { summaryBytes: _place, ...identity } = review
+  return JSON.stringify(identity)
+}
+
+/**
+ * The cached reviews of a new version of a file as records, taking each review
+ * that is the same as one of `previous` (the records of the version before, in a
+ * session) over as that very record, its summary now read from its place in the
+ * new bytes (same digest). An edit to one review of a file then leaves the
+ * other records, and all that later stages remember by record, as they were.
+ */
+function restoreReviewsOver(reviews: readonly CachedReview[], bytes: ContentBytes, previous: PreviousReviews): Review[] {
+  const byIdentity = new Map<string, Review[]>()
+  for (const [review, identity] of previous) {
+    const same = byIdentity.get(identity)
+    if (same) same.push(review)
+    else byIdentity.set(identity, [review])
+  }
+  return reviews.map((cached) => {
+    const before = byIdentity.get(reviewIdentity(cached))?.shift()
+    const place = before && summaryPlaces.get(before)
+    if (before && cached.summaryBytes && cached.summary === null && place) {
+      place.bytes = bytes
+      ;[place.offset, place.length] = cached.summaryBytes
+      return before
+    }
+    // A summary kept in the entry itself is the same string: the record can be taken over as it is.
+    if (before && !cached.summaryBytes && cached.summary !== null && !place) return before
+    return restoreReview(cached, bytes)
+  })
+}
+
+/** A session's records of a file's previous version, each with its {@link reviewIdentity}. */
+type PreviousReviews = ReadonlyArray<readonly [Review, string]>
 
 /** Give `file` the decoded bytes as its value, decoded only if something reads it (most builds never do). */
 function decodeWhenRead(file: VFile, bytes: ContentBytes): void {

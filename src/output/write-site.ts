@@ -336,13 +336,16 @@ async function writePieces(target: string, pieces: Iterable<string | Uint8Array>
   try {
     let batch: Uint8Array[] = []
     let length = 0
+    // Pieces are written as they are, several per call (at 10k reviews, papers.json is 57 MB in 10,000 pieces: copying them into one buffer first took longer than writing them).
     const writeBatch = async () => {
-      const bytes = Buffer.concat(batch, length)
+      const [buffers, total] = [batch, length]
       batch = []
       length = 0
-      hash.update(bytes)
-      size += bytes.length
-      for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
+      size += total
+      const { bytesWritten } = await handle.writev(buffers)
+      if (bytesWritten === total) return
+      const rest = Buffer.concat(buffers, total).subarray(bytesWritten)
+      for (let done = 0; done < rest.length; ) done += (await handle.write(rest, done, rest.length - done)).bytesWritten
     }
     const iterator = pieces[Symbol.iterator]()
     for (;;) {
@@ -351,6 +354,7 @@ async function writePieces(target: string, pieces: Iterable<string | Uint8Array>
       onMaking(performance.now() - started)
       if (step.done) break
       const bytes = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value
+      hash.update(bytes)
       batch.push(bytes)
       length += bytes.length
       if (length >= BYTES_PER_WRITE) await writeBatch()

@@ -80,6 +80,22 @@ describe('the ingest cache', () => {
     expect(restoreRemembered(name, location, changed, cache, memory)).toBeNull()
     expect(await fileSignature(path.join(folder, 'missing.txt'))).toBeNull()
     expect(restoreRemembered(name, location, null, cache, memory)).toBeNull()
+
+    // One review edited (its summary made longer, so every later summary moves in the file): the others keep their records, read from their new places.
+    const text = bytes.toString('utf8')
+    const edited = first.reviews.find((review, index) => index > 0 && index < first.reviews.length - 1 && review.summary.length > 100 && text.split(review.summary).length === 2)!
+    const editedText = text.replace(edited.summary, `${edited.summary} One more sentence, with ünïcödé.`)
+    writeFileSync(location, editedText)
+    const editedBytes = Buffer.from(editedText, 'utf8')
+    const next = ingestRemembering({ path: name, bytes: editedBytes, location }, await fileSignature(location), cache, memory)
+    const fresh = ingestSource({ path: name, bytes: editedBytes })
+    expect(next.reviews).toEqual(fresh.reviews)
+    expect(next.reviews.length).toBe(first.reviews.length)
+    for (const [index, review] of next.reviews.entries()) {
+      if (first.reviews[index] === edited) expect(review).not.toBe(edited)
+      else expect(review).toBe(first.reviews[index])
+      expect(review.summary).toBe(fresh.reviews[index]!.summary)
+    }
   })
 
   it('restores every seed file exactly as a fresh parse gives it, without parsing again', () => {
