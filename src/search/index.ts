@@ -100,6 +100,20 @@ function newestDate(paper: Paper): string {
   return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
 }
 
+/** A paper's search fragment: its JSON and that JSON's digest, for the excerpt it was made with. */
+interface Fragment {
+  readonly excerpt: string
+  readonly contents: string
+  readonly digest: string
+}
+
+/**
+ * Each paper's fragment, as made last. A paper record is immutable, and the
+ * fragment is a function of it and its latest excerpt: a `digest dev` session,
+ * which keeps unchanged papers' records, makes their fragments once.
+ */
+const fragments = new WeakMap<Paper, Fragment>()
+
 /** What the build cache keeps of the search stage. */
 export type SearchCacheEntry =
   /**
@@ -531,25 +545,31 @@ function assembleSearch(
   const reviewerIndex = new Map(reviewerNames.map((name, index) => [name, index]))
   let fragmentBytes = 0
   const excerpt = input.excerptOf ?? ((review: Review) => excerptOf(input.textOf(review)))
-  const fragmentOf = (paper: Paper): string => {
+  const fragmentOf = (paper: Paper): Fragment => {
     // An excerpt is empty only for empty text.
     const latest = [...paper.reviews].reverse().find((review) => excerpt(review) !== '')
+    const shown = latest ? excerpt(latest) : ''
+    const made = fragments.get(paper)
+    if (made?.excerpt === shown) return made
     const fragment: SearchFragment = {
       id: paper.id,
       title: paper.title,
       date: newestDate(paper),
       reviewers: reviewersOf(paper),
       topics: paper.tags,
-      excerpt: latest ? excerpt(latest) : '',
+      excerpt: shown,
     }
-    return JSON.stringify(searchFile('fragment', fragment))
+    const contents = JSON.stringify(searchFile('fragment', fragment))
+    const digest = contentDigest(contents)
+    fragments.set(paper, { excerpt: shown, contents, digest })
+    return { excerpt: shown, contents, digest }
   }
   papers.forEach((paper, shortId) => {
-    const contents = fragmentOf(paper)
+    const { contents, digest } = fragmentOf(paper)
     const name = `search/f/${shortId}.json`
     fragmentBytes += contents.length
-    knownDigests.set(name, contentDigest(contents))
-    files.set(name, () => fragmentOf(paper))
+    knownDigests.set(name, digest)
+    files.set(name, () => fragmentOf(paper).contents)
   })
   const base: SearchBase = {
     ids: papers.map((paper) => paper.id),
