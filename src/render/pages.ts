@@ -120,8 +120,10 @@ export function planPages(input: PagePlanInput): PagePlan[] {
 
   // Topics: papers newest first, each shown by its latest review.
   const topicGroups: GroupView[] = []
+  const byTopic = new Map<string, PaperView[]>()
+  for (const paper of papers) for (const slug of new Set(paper.tagSlugs)) addTo(byTopic, slug, paper)
   for (const topic of input.topics) {
-    const tagged = papers.filter((paper) => paper.tagSlugs.includes(topic.slug))
+    const tagged = byTopic.get(topic.slug) ?? []
     if (tagged.length === 0) continue
     topicGroups.push({ slug: topic.slug, name: topic.name, description: topic.description, url: paths.url(paths.topic(topic.slug)), count: tagged.length })
     const topicEntries = tagged.map((paper) => ({ paper, review: latestReview(paper) }))
@@ -167,8 +169,10 @@ export function planPages(input: PagePlanInput): PagePlan[] {
 
   // Sources.
   const sourceGroups: GroupView[] = []
+  const bySource = new Map<string, ListingEntry[]>()
+  for (const entry of entries) addTo(bySource, entry.review.sourceFile, entry)
   for (const source of input.sources) {
-    const fromSource = entries.filter((entry) => entry.review.sourceFile === source.path)
+    const fromSource = bySource.get(source.path) ?? []
     if (fromSource.length === 0) continue
     sourceGroups.push({ slug: source.slug, name: source.name, description: source.description, url: paths.url(paths.source(source.slug)), count: fromSource.length })
     pages.push(
@@ -253,9 +257,17 @@ export function planPages(input: PagePlanInput): PagePlan[] {
   return pages
 }
 
+/** Add `item` to the list of `key` in `lists`, in order. */
+function addTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key)
+  if (list) list.push(item)
+  else lists.set(key, [item])
+}
+
+/** The paper's last dated review (reviews are oldest first, undated last), else its last one. */
 function latestReview(paper: PaperView) {
-  const dated = paper.reviews.filter((review) => review.date !== null)
-  return dated[dated.length - 1] ?? paper.reviews[paper.reviews.length - 1]!
+  for (let index = paper.reviews.length - 1; index >= 0; index--) if (paper.reviews[index]!.date !== null) return paper.reviews[index]!
+  return paper.reviews[paper.reviews.length - 1]!
 }
 
 function pageTitle(name: string, pagination: Pagination): string {
