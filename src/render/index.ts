@@ -167,7 +167,9 @@ export function renderSite(input: RenderInput): RenderResult {
     files.set(`${base}cite.bib`, { key: keys.memoized(`${base}cite.bib`, [view], () => ['cite.bib', view]), render: () => paperBibtex(view.paper) })
   }
   const pieceStore = input.paperPieces ?? new Map<string, Uint8Array>()
-  files.set('papers.json', { key: keys.of('papers.json', views), render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)) }) })
+  // The key stands for the bytes: it covers the code that writes them and each paper's record, in order.
+  const papersJsonKey = keys.of('papers.json', views)
+  files.set('papers.json', { key: papersJsonKey, render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)), identity: papersJsonKey }) })
 
   addFeeds(files, views, input, paths, keys)
   files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))
