@@ -163,8 +163,8 @@ export function renderSite(input: RenderInput): RenderResult {
   }
   for (const view of views) {
     const base = paths.paper(view.id)
-    files.set(`${base}paper.json`, { key: keys.memoized(`${base}paper.json`, [view], () => ['paper.json', view]), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
-    files.set(`${base}cite.bib`, { key: keys.memoized(`${base}cite.bib`, [view], () => ['cite.bib', view]), render: () => paperBibtex(view.paper) })
+    files.set(`${base}paper.json`, { key: keys.memoized(`${base}paper.json`, () => [view], () => ['paper.json', view]), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
+    files.set(`${base}cite.bib`, { key: keys.memoized(`${base}cite.bib`, () => [view], () => ['cite.bib', view]), render: () => paperBibtex(view.paper) })
   }
   const pieceStore = input.paperPieces ?? new Map<string, Uint8Array>()
   // The key stands for the bytes: it covers the code that writes them and each paper's record, in order.

@@ -68,14 +68,18 @@ export class PageKeys {
 
   /**
    * The key of file `id`, made from `parts()` as {@link of} does, where the parts
-   * are a function of `inputs` (compared by identity: immutable objects such as
+   * are a function of `inputs()` (compared by identity: immutable objects such as
    * views) and of the site: when a session's previous build had the same inputs
-   * for `id`, its key is taken over without making the parts.
+   * for `id`, its key is taken over without making the parts. Without a memory
+   * (a single build), the inputs are not made.
    */
-  memoized(id: string, inputs: readonly unknown[], parts: () => unknown[]): string {
-    const before = this.#memory?.previous.get(id)
-    const key = before && before.inputs.length === inputs.length && before.inputs.every((input, index) => input === inputs[index]) ? before.key : this.of(...parts())
-    this.#memory?.current.set(id, { inputs, key })
+  memoized(id: string, inputs: () => readonly unknown[], parts: () => unknown[]): string {
+    const memory = this.#memory
+    if (!memory) return this.of(...parts())
+    const made = inputs()
+    const before = memory.previous.get(id)
+    const key = before && before.inputs.length === made.length && before.inputs.every((input, index) => input === made[index]) ? before.key : this.of(...parts())
+    memory.current.set(id, { inputs: made, key })
     return key
   }
 

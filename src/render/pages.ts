@@ -24,12 +24,12 @@ export interface PagePlan {
   readonly template: string
   readonly data: Readonly<Record<string, unknown>>
   /**
-   * Objects `data` is made from, with the site's paths and nothing else (views,
-   * which are immutable, compared by identity): a page whose inputs are the
-   * ones it had in a session's previous build has the same data. Absent when
-   * the data depends on more.
+   * Makes the values `data` is made from, with the site's paths and nothing else
+   * (views, which are immutable, compared by identity): a page whose inputs are
+   * the ones it had in a session's previous build has the same data. Absent when
+   * the data depends on more; called only by a session.
    */
-  readonly inputs?: readonly unknown[]
+  readonly inputs?: () => readonly unknown[]
 }
 
 /** Page metadata every template receives as `page`. */
@@ -106,7 +106,7 @@ export function planPages(input: PagePlanInput): PagePlan[] {
     pages.push({
       url,
       template: 'paper',
-      inputs: [paper, newer ?? null, older ?? null],
+      inputs: () => [paper, newer ?? null, older ?? null],
       data: {
         page: meta(url, { title: paper.title, description: paper.reviews[0]?.excerpt ?? paper.title, section: null, hasMath: paper.hasMath }),
         paper,
@@ -326,8 +326,11 @@ function paginate<T>(
 function withListingInputs(plan: PagePlan): PagePlan {
   const { entries, ...rest } = plan.data as { entries?: readonly ListingEntry[] }
   if (!Array.isArray(entries)) return plan
-  const inputs: unknown[] = [plan.template, JSON.stringify(rest)]
-  for (const entry of entries) inputs.push(entry.paper, entry.review)
+  const inputs = () => {
+    const made: unknown[] = [plan.template, JSON.stringify(rest)]
+    for (const entry of entries) made.push(entry.paper, entry.review)
+    return made
+  }
   return { ...plan, inputs }
 }
 
