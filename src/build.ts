@@ -112,17 +112,19 @@ async function ingestContentFolder(folder: string, cache: IngestCache | null, me
     const present = new Set(listed)
     for (const relative of memory.keys()) if (!present.has(relative)) memory.delete(relative)
   }
+  const session = cache && memory ? { cache, memory } : null
   for (const relative of listed) {
     // In a session, a file unchanged since the session last read it is not read again.
-    const signature = cache && memory ? await fileSignature(path.join(folder, relative)) : null
-    const remembered = cache && memory ? restoreRemembered(relative, path.join(folder, relative), signature, cache, memory) : null
+    const location = path.join(folder, relative)
+    const signature = session && (await fileSignature(location))
+    const remembered = session && restoreRemembered(relative, location, signature, session.cache, session.memory)
     if (remembered) {
       sources.push(remembered)
       continue
     }
     const read = await readContentFile(folder, relative)
     if ('reason' in read) unreadable.push(read)
-    else sources.push(cache && memory ? ingestRemembering(read, signature, cache, memory) : ingestSourceCached(read, cache))
+    else sources.push(session ? ingestRemembering(read, signature, session.cache, session.memory) : ingestSourceCached(read, cache))
   }
   return { sources, unreadable }
 }

@@ -64,12 +64,13 @@ export interface IngestCache {
 
 /** Ingest `input`, or restore the result of an earlier build for the same bytes, path and code. */
 export function ingestSourceCached(input: ContentInput, cache: IngestCache | null): IngestedSource {
-  return ingestWithKey(input, cache).source
+  if (!cache) return ingestSource(input)
+  const { key, entry } = cachedEntry(input, cache)
+  return restoreIngest(input.path, contentBytes(input, key), entry)
 }
 
-/** {@link ingestSourceCached}, with the cache key of `input` (null without a cache). */
-function ingestWithKey(input: ContentInput, cache: IngestCache | null, previous: PreviousReviews | null = null): { source: IngestedSource; key: string | null; entry: CachedIngest | null } {
-  if (!cache) return { source: ingestSource(input), key: null, entry: null }
+/** The cache entry of `input` and its key: the one stored, or a fresh parse's, stored now. */
+function cachedEntry(input: ContentInput, cache: IngestCache): { key: string; entry: CachedIngest } {
   const key = ingestKey(input.path, input.bytes)
   let entry = cache.get(key)
   if (!entry) {
@@ -78,9 +79,7 @@ function ingestWithKey(input: ContentInput, cache: IngestCache | null, previous:
     entry = JSON.parse(JSON.stringify(entryOf(input, ingestSource(input)))) as CachedIngest
     cache.set(key, entry)
   }
-  const bytes = contentBytes(input, key)
-  const reviews = previous ? restoreReviewsOver(entry.reviews, bytes, previous) : undefined
-  return { source: restoreIngest(input.path, bytes, entry, reviews), key, entry }
+  return { key, entry }
 }
 
 /**
@@ -149,11 +148,13 @@ export function restoreRemembered(relative: string, location: string, signature:
  */
 export function ingestRemembering(input: ContentInput, signature: string | null, cache: IngestCache, memory: IngestMemory): IngestedSource {
   const before = memory.get(input.path)
-  const previous = before ? before.reviews.map((review, index) => [review, before.identities[index]!] as const) : null
-  const { source, key, entry } = ingestWithKey(input, cache, previous)
-  if (signature !== null && key !== null && entry !== null) memory.set(input.path, { signature, key, reviews: source.reviews, identities: entry.reviews.map(reviewIdentity) })
+  const { key, entry } = cachedEntry(input, cache)
+  const bytes = contentBytes(input, key)
+  const identities = entry.reviews.map(reviewIdentity)
+  const reviews = before ? restoreReviewsOver(entry.reviews, identities, bytes, before) : entry.reviews.map((review) => restoreReview(review, bytes))
+  if (signature !== null) memory.set(input.path, { signature, key, reviews, identities })
   else memory.delete(input.path)
-  return source
+  return restoreIngest(input.path, bytes, entry, reviews)
 }
 
 /** The cache key of a content file: its path and bytes, and the code that parses it. */
@@ -319,21 +320,22 @@ function reviewIdentity(review: CachedReview): string {
 }
 
 /**
- * The cached reviews of a new version of a file as records, taking each review
- * that is the same as one of `previous` (the records of the version before, in a
- * session) over as that very record, its summary now read from its place in the
+ * The cached reviews of a new version of a file (with their {@link reviewIdentity})
+ * as records, taking each review that is the same as one of `previous` (the
+ * records of the version before, in a session) over as that very record, its summary now read from its place in the
  * new bytes (same digest). An edit to one review of a file then leaves the
  * other records, and all that later stages remember by record, as they were.
  */
-function restoreReviewsOver(reviews: readonly CachedReview[], bytes: ContentBytes, previous: PreviousReviews): Review[] {
+function restoreReviewsOver(reviews: readonly CachedReview[], identities: readonly string[], bytes: ContentBytes, previous: RememberedFile): Review[] {
   const byIdentity = new Map<string, Review[]>()
-  for (const [review, identity] of previous) {
+  previous.reviews.forEach((review, index) => {
+    const identity = previous.identities[index]!
     const same = byIdentity.get(identity)
     if (same) same.push(review)
     else byIdentity.set(identity, [review])
-  }
-  return reviews.map((cached) => {
-    const before = byIdentity.get(reviewIdentity(cached))?.shift()
+  })
+  return reviews.map((cached, index) => {
+    const before = byIdentity.get(identities[index]!)?.shift()
     const place = before && summaryPlaces.get(before)
     if (before && cached.summaryBytes && cached.summary === null && place) {
       place.bytes = bytes
@@ -345,9 +347,6 @@ function restoreReviewsOver(reviews: readonly CachedReview[], bytes: ContentByte
     return restoreReview(cached, bytes)
   })
 }
-
-/** A session's records of a file's previous version, each with its {@link reviewIdentity}. */
-type PreviousReviews = ReadonlyArray<readonly [Review, string]>
 
 /** Give `file` the decoded bytes as its value, decoded only if something reads it (most builds never do). */
 function decodeWhenRead(file: VFile, bytes: ContentBytes): void {

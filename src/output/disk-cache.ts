@@ -224,13 +224,13 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         for (const [key, value] of pending) appendEntry(segment, key, encode(value))
         const opened = openIndex()
         const kept = opened ? [...used].filter((key) => !segment.places.has(key) && opened.places.has(key)) : []
-        const written = writeIndex(directory, name, opened, kept, segment, readEntry)
+        const newIndex = writeIndex(directory, name, opened, kept, segment, readEntry)
         // The layout before packs: one file per entry in a folder named like the namespace.
         rmSync(path.join(directory, name), { recursive: true, force: true })
         closeAll()
         // A session's next build starts from the index it just wrote rather than read and parse it again.
         if (retained) {
-          index = { ...written, descriptors: new Map() }
+          index = { ...newIndex, descriptors: new Map() }
           indexWritten = true
         }
       } catch {

@@ -120,8 +120,7 @@ export function planPages(input: PagePlanInput): PagePlan[] {
 
   // Topics: papers newest first, each shown by its latest review.
   const topicGroups: GroupView[] = []
-  const byTopic = new Map<string, PaperView[]>()
-  for (const paper of papers) for (const slug of new Set(paper.tagSlugs)) addTo(byTopic, slug, paper)
+  const byTopic = groupBy(papers, (paper) => new Set(paper.tagSlugs))
   for (const topic of input.topics) {
     const tagged = byTopic.get(topic.slug) ?? []
     if (tagged.length === 0) continue
@@ -169,8 +168,7 @@ export function planPages(input: PagePlanInput): PagePlan[] {
 
   // Sources.
   const sourceGroups: GroupView[] = []
-  const bySource = new Map<string, ListingEntry[]>()
-  for (const entry of entries) addTo(bySource, entry.review.sourceFile, entry)
+  const bySource = groupBy(entries, (entry) => [entry.review.sourceFile])
   for (const source of input.sources) {
     const fromSource = bySource.get(source.path) ?? []
     if (fromSource.length === 0) continue
@@ -257,12 +255,6 @@ export function planPages(input: PagePlanInput): PagePlan[] {
   return pages
 }
 
-/** Add `item` to the list of `key` in `lists`, in order. */
-function addTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
-  const list = lists.get(key)
-  if (list) list.push(item)
-  else lists.set(key, [item])
-}
 
 /** The paper's last dated review (reviews are oldest first, undated last), else its last one. */
 function latestReview(paper: PaperView) {
@@ -284,16 +276,22 @@ function byCountThenName(a: GroupView, b: GroupView): number {
 
 /** Group entries under every key `keys` gives them, keeping each group newest first. */
 function groupEntries(entries: readonly ListingEntry[], keys: (entry: ListingEntry) => readonly string[]): Map<string, ListingEntry[]> {
-  const groups = new Map<string, ListingEntry[]>()
-  for (const entry of entries) {
-    for (const key of keys(entry)) {
-      const group = groups.get(key)
-      if (group) group.push(entry)
-      else groups.set(key, [entry])
-    }
-  }
+  const groups = groupBy(entries, keys)
   for (const group of groups.values()) group.sort(compareEntriesNewestFirst)
   return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
+
+/** Items under every key `keys` gives them, in the order of `items`; keys in order of first appearance. */
+function groupBy<T>(items: readonly T[], keys: (item: T) => Iterable<string>): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    for (const key of keys(item)) {
+      const group = groups.get(key)
+      if (group) group.push(item)
+      else groups.set(key, [item])
+    }
+  }
+  return groups
 }
 
 /** Split `items` into pages and plan one page each. */

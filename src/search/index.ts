@@ -100,19 +100,20 @@ function newestDate(paper: Paper): string {
   return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
 }
 
-/** A paper's search fragment: its JSON and that JSON's digest, for the excerpt it was made with. */
-interface Fragment {
+/** What is known of a paper's search fragment, for the excerpt it was made with: its JSON's digest and length. */
+interface FragmentDigest {
   readonly excerpt: string
-  readonly contents: string
   readonly digest: string
+  readonly length: number
 }
 
 /**
- * Each paper's fragment, as made last. A paper record is immutable, and the
- * fragment is a function of it and its latest excerpt: a `digest dev` session,
- * which keeps unchanged papers' records, makes their fragments once.
+ * Each paper's fragment digest, as made last. A paper record is immutable, and
+ * the fragment is a function of it and its latest excerpt: a `digest dev`
+ * session, which keeps unchanged papers' records, makes their fragments only
+ * when it writes them. (The JSON is not kept: 55 MB at 100k reviews.)
  */
-const fragments = new WeakMap<Paper, Fragment>()
+const fragmentDigests = new WeakMap<Paper, FragmentDigest>()
 
 /** What the build cache keeps of the search stage. */
 export type SearchCacheEntry =
@@ -545,31 +546,27 @@ function assembleSearch(
   const reviewerIndex = new Map(reviewerNames.map((name, index) => [name, index]))
   let fragmentBytes = 0
   const excerpt = input.excerptOf ?? ((review: Review) => excerptOf(input.textOf(review)))
-  const fragmentOf = (paper: Paper): Fragment => {
-    // An excerpt is empty only for empty text.
+  // An excerpt is empty only for empty text.
+  const latestExcerpt = (paper: Paper): string => {
     const latest = [...paper.reviews].reverse().find((review) => excerpt(review) !== '')
-    const shown = latest ? excerpt(latest) : ''
-    const made = fragments.get(paper)
-    if (made?.excerpt === shown) return made
-    const fragment: SearchFragment = {
-      id: paper.id,
-      title: paper.title,
-      date: newestDate(paper),
-      reviewers: reviewersOf(paper),
-      topics: paper.tags,
-      excerpt: shown,
-    }
-    const contents = JSON.stringify(searchFile('fragment', fragment))
-    const digest = contentDigest(contents)
-    fragments.set(paper, { excerpt: shown, contents, digest })
-    return { excerpt: shown, contents, digest }
+    return latest ? excerpt(latest) : ''
+  }
+  const fragmentOf = (paper: Paper, shown: string): string => {
+    const fragment: SearchFragment = { id: paper.id, title: paper.title, date: newestDate(paper), reviewers: reviewersOf(paper), topics: paper.tags, excerpt: shown }
+    return JSON.stringify(searchFile('fragment', fragment))
   }
   papers.forEach((paper, shortId) => {
-    const { contents, digest } = fragmentOf(paper)
+    const shown = latestExcerpt(paper)
+    let known = fragmentDigests.get(paper)
+    if (known?.excerpt !== shown) {
+      const contents = fragmentOf(paper, shown)
+      known = { excerpt: shown, digest: contentDigest(contents), length: contents.length }
+      fragmentDigests.set(paper, known)
+    }
     const name = `search/f/${shortId}.json`
-    fragmentBytes += contents.length
-    knownDigests.set(name, digest)
-    files.set(name, () => fragmentOf(paper).contents)
+    fragmentBytes += known.length
+    knownDigests.set(name, known.digest)
+    files.set(name, () => fragmentOf(paper, shown))
   })
   const base: SearchBase = {
     ids: papers.map((paper) => paper.id),
