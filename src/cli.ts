@@ -8,9 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { build, checkContent, openBuildSession, type BuildOptions, type BuildResult, type BuildSession } from './build.ts'
-import type { IngestedSource } from './ingest/index.ts'
-import type { Paper } from './model.ts'
+import { build, checkContent, findUpToDateBuild, openBuildSession, summaryCounts, type BuildOptions, type BuildResult, type BuildSession, type SummaryCounts } from './build.ts'
 import type { VFile } from 'vfile'
 import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from './config.ts'
 import { CONFIG_FILE_NAME, loadConfigFile, mergeConfig } from './config-file.ts'
@@ -59,16 +57,16 @@ async function configFrom(flags: SiteFlags): Promise<ResolvedConfig> {
 }
 
 /** Print the outcome of a build; return its exit code. */
-function report(result: { files: readonly VFile[]; sources: readonly IngestedSource[]; papers: readonly Paper[] }, flags: SiteFlags, milliseconds: number, outDir: string | null, messagesPrinted = false): number {
+function report(result: SummaryCounts & { files: readonly VFile[] }, flags: SiteFlags, milliseconds: number, outDir: string | null, messagesPrinted = false): number {
   const summary = summarizeMessages(result.files)
   if (flags.verbose && !messagesPrinted) process.stderr.write(formatMessages(result.files, { colour: colour(), root: process.cwd() }))
   const failed = summary.errors > 0 || (flags.strict === true && summary.warnings > 0)
   if (!flags.quiet || failed) {
     process.stdout.write(
       formatSummary(summary, {
-        files: result.sources.length,
-        reviews: result.papers.reduce((count, paper) => count + paper.reviews.length, 0),
-        papers: result.papers.length,
+        files: result.contentFiles,
+        reviews: result.reviews,
+        papers: result.papers,
         outDir,
         milliseconds,
         verbose: flags.verbose === true || messagesPrinted,
@@ -90,8 +88,16 @@ async function buildShowingProgress(config: ResolvedConfig, flags: SiteFlags, se
 async function runBuild(flags: SiteFlags): Promise<number> {
   const config = await configFrom(flags)
   const started = performance.now()
+  const outDir = path.relative(process.cwd(), config.outDir) || '.'
+  // Nothing read has changed and the site is as the last build left it: that build's report stands.
+  const upToDate = await findUpToDateBuild(config)
+  if (upToDate) {
+    const code = report(upToDate, flags, performance.now() - started, outDir)
+    if (!flags.quiet) process.stdout.write(`Nothing changed since the last build: its ${upToDate.outputFiles} files are as it wrote them (--no-cache builds again).\n`)
+    return code
+  }
   const result = await buildShowingProgress(config, flags)
-  const code = report(result, flags, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
+  const code = report({ files: result.files, ...summaryCounts(result) }, flags, performance.now() - started, outDir)
   if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
   return code
 }
@@ -108,7 +114,7 @@ async function runCheck(flags: SiteFlags): Promise<number> {
   const started = performance.now()
   const result = await checkContent(config)
   process.stdout.write(formatMessages(result.files, { colour: colour(), root: process.cwd() }))
-  return report(result, flags, performance.now() - started, null, true)
+  return report({ files: result.files, ...summaryCounts(result) }, flags, performance.now() - started, null, true)
 }
 
 async function runDev(flags: DevFlags): Promise<number> {
@@ -119,7 +125,7 @@ async function runDev(flags: DevFlags): Promise<number> {
     const started = performance.now()
     try {
       const result = await buildShowingProgress(config, flags, session)
-      report(result, { ...flags, strict: false }, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
+      report({ files: result.files, ...summaryCounts(result) }, { ...flags, strict: false }, performance.now() - started, path.relative(process.cwd(), config.outDir) || '.')
       if (!flags.quiet) process.stdout.write(`${timingLine(result)}\n`)
       return null
     } catch (error) {
@@ -207,7 +213,7 @@ function siteOptions(command: Command): Command {
     .option('--out <dir>', 'output folder (default: "dist", or outDir in digest.config.json)')
     .option('--base-url <path>', 'path the site is served under, e.g. /digest/ (default: "/")')
     .option('--strict', 'exit with code 1 when there are warnings')
-    .option('--no-cache', 'render every summary again instead of reusing .cache/')
+    .option('--no-cache', 'build everything again, reusing nothing from .cache/ (not even the check that nothing changed)')
     .addOption(new Option('--verbose', 'print every message with file:line, and stack traces of failures').conflicts('quiet'))
     .option('--quiet', 'print nothing unless something fails')
     .option('--no-progress', 'show no progress (shown on a terminal, and as plain lines when CI is set, once a build takes a moment)')

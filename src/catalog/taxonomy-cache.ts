@@ -8,17 +8,13 @@
  */
 import { createHash } from 'node:crypto'
 import type { VFile } from 'vfile'
+import { restoreMessages, storeMessages, type StoredMessage } from '../diagnostics/stored-messages.ts'
 import { lazyRuleSet, parseTaxonomy, phrasesOf, type Taxonomy, type Topic, type TopicPhrases } from './topics.ts'
 
 /** A parsed taxonomy as JSON. */
 export interface CachedTaxonomy {
   readonly topics: ReadonlyArray<{ readonly slug: string; readonly name: string; readonly description: string; readonly weight: number; readonly phrases: TopicPhrases }>
-  readonly messages: ReadonlyArray<{
-    readonly reason: string
-    readonly ruleId: string | null
-    readonly source: string | null
-    readonly place: { readonly line: number; readonly column: number; readonly offset?: number } | null
-  }>
+  readonly messages: readonly StoredMessage[]
 }
 
 /** Where parsed taxonomies are looked up and stored. */
@@ -39,9 +35,7 @@ export function parseTaxonomyCached(text: string, file: VFile, code: string, cac
   const key = createHash('sha256').update(code).update('\0').update(text).digest('hex')
   const cached = cache.get(key)
   if (cached) {
-    for (const message of cached.messages) {
-      file.message(message.reason, { ...(message.place ? { place: message.place } : {}), ruleId: message.ruleId ?? undefined, source: message.source ?? undefined })
-    }
+    restoreMessages(file, cached.messages)
     let topics = restored.get(cached)
     if (!topics) {
       // Keys in the order parseTaxonomy gives them: pages are keyed by the JSON of the topics.
@@ -54,12 +48,7 @@ export function parseTaxonomyCached(text: string, file: VFile, code: string, cac
   const taxonomy = parseTaxonomy(text, file)
   cache.set(key, {
     topics: taxonomy.topics.map((topic) => ({ slug: topic.slug, name: topic.name, description: topic.description, weight: topic.weight, phrases: phrasesOf(topic.rules) })),
-    messages: file.messages.slice(before).map((message) => ({
-      reason: message.reason,
-      ruleId: message.ruleId ?? null,
-      source: message.source ?? null,
-      place: message.line != null && message.column != null ? { line: message.line, column: message.column, ...(message.place && 'offset' in message.place && message.place.offset !== undefined ? { offset: message.place.offset } : {}) } : null,
-    })),
+    messages: storeMessages(file.messages.slice(before)),
   })
   return taxonomy
 }

@@ -20,7 +20,6 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { VFile } from 'vfile'
 import { buildCodeFingerprint } from '../code-fingerprint.ts'
 import { report } from '../diagnostics/report.ts'
@@ -85,7 +84,7 @@ function cachedEntry(input: ContentInput, cache: IngestCache): { key: string; en
 /**
  * What a session of builds (`digest dev`) remembers of the content files it
  * ingested: for each path, the file's identity and times when it was read (see
- * {@link fileSignature}) and the ingest key of the bytes read. A file whose
+ * {@link fileState}) and the ingest key of the bytes read. A file whose
  * signature is unchanged is restored from the ingest cache without being read or
  * hashed again (at 10,000 reviews, 49 MB read and hashed per rebuild), and its
  * review records are the ones of the build before. When a file did change, the
@@ -112,20 +111,6 @@ interface RememberedFile {
 /** Make an empty {@link IngestMemory}. */
 export function createIngestMemory(): IngestMemory {
   return new Map()
-}
-
-/**
- * A file's device, inode, size and modification and change times in
- * nanoseconds: any write to it, or its replacement, changes one of them. Null
- * when it cannot be read.
- */
-export async function fileSignature(location: string): Promise<string | null> {
-  try {
-    const { dev, ino, size, mtimeNs, ctimeNs } = await stat(location, { bigint: true })
-    return `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`
-  } catch {
-    return null
-  }
 }
 
 /**

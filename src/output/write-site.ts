@@ -17,9 +17,10 @@
  * file (`papers.json` holds every summary) is never one string in memory.
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, statSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { cp, mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { fileStateSync } from '../file-state.ts'
 
 /**
  * A file made only when needed. `key` must change whenever the contents would:
@@ -64,6 +65,19 @@ export interface WriteReport {
   /** Deferred files made (their key was new), and the time that took, in milliseconds. */
   readonly rendered: number
   readonly renderMilliseconds: number
+  /** The site's files as the write left them on disk (made when asked for); null when one of them is gone. */
+  readonly fingerprint: () => OutputFingerprint | null
+}
+
+/**
+ * Every file of a written site, in order, and a digest of their state on disk
+ * (device, inode, size, modification and change times, to the nanosecond): while
+ * {@link outputFingerprint} gives the same digest, no file was written, replaced,
+ * touched or deleted since.
+ */
+export interface OutputFingerprint {
+  readonly files: readonly string[]
+  readonly digest: string
 }
 
 /** Options of {@link writeSite}. */
@@ -140,13 +154,21 @@ export interface OutputPlan {
   readonly onRendered: (done: number, total: number) => void
 }
 
-/** Hash, size and key (for deferred files) of every file the previous build wrote. */
+/**
+ * What a write left at each path: the hash and size of the contents, the key
+ * (for deferred files), and the file's state on disk (see `file-state.ts`) as
+ * the write left or found it.
+ */
+type ManifestEntry = readonly [hash: string, size: number, key: string | null, state: string | null]
+
+/** Every file the previous build wrote. */
 interface Manifest {
   readonly version: typeof MANIFEST_VERSION
-  readonly files: Readonly<Record<string, readonly [hash: string, size: number, key: string | null]>>
+  readonly files: Readonly<Record<string, ManifestEntry>>
 }
 
-const MANIFEST_VERSION = 2
+/** Manifests of version 2, whose entries have no state, are read as ones whose files' states are unknown. */
+const MANIFEST_VERSION = 3
 
 /**
  * Check every path and hash every file given with its contents; deferred files
@@ -181,7 +203,7 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
  * dropped once written, so the site is never all in memory.
  */
 export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
-  const manifest: Record<string, readonly [string, number, string | null]> = {}
+  const manifest: Record<string, ManifestEntry> = {}
   // Remembered again only once this write succeeded.
   if (plan.memory) plan.memory.last = null
   const rendering = { count: 0, milliseconds: 0 }
@@ -200,11 +222,31 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   }
   const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
   // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
-  if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || plan.toRender > 0 || !plan.previous)) {
+  if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || (counts.restated ?? 0) > 0 || plan.toRender > 0 || !plan.previous)) {
     await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files: manifest })
   }
   if (plan.memory) plan.memory.last = { version: MANIFEST_VERSION, files: manifest }
-  return { ...counts, rendered: rendering.count, renderMilliseconds: rendering.milliseconds }
+  const fingerprint = () => fingerprintFiles(plan.outDir, plan.files.map(({ relative }) => relative), (relative) => manifest[relative]?.[3] ?? undefined)
+  return { written: counts.written, unchanged: counts.unchanged, removed: counts.removed, rendered: rendering.count, renderMilliseconds: rendering.milliseconds, fingerprint }
+}
+
+/**
+ * The digest of `files` (relative to `outDir`) as they are on disk now, to
+ * compare with an {@link OutputFingerprint}'s; null as soon as one is missing.
+ */
+export function outputFingerprint(outDir: string, files: readonly string[]): string | null {
+  return fingerprintFiles(outDir, files, () => undefined)?.digest ?? null
+}
+
+/** {@link outputFingerprint}, taking the state of a file from `known` when it has it. */
+function fingerprintFiles(outDir: string, files: readonly string[], known: (relative: string) => string | undefined): OutputFingerprint | null {
+  const hash = createHash('sha256')
+  for (const relative of files) {
+    const state = known(relative) ?? fileStateSync(targetIn(outDir, relative))?.state
+    if (state === undefined) return null
+    hash.update(relative).update('\0').update(state).update('\n')
+  }
+  return { files, digest: hash.digest('hex') }
 }
 
 /** Write `files` to `outDir`: {@link planOutput}, then {@link writeOutput}. */
@@ -215,25 +257,44 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
 /** Contents with their identity; `contents` is null when the file was made in pieces, straight into its scratch file. */
 type Made = { contents: string | Uint8Array | { readonly copyFrom: string } | null; hash: string; size: number }
 type Materialize = (file: PlannedFile, scratchFile: () => Promise<string>) => Promise<Made>
-type Counts = Pick<WriteReport, 'written' | 'unchanged' | 'removed'>
+/** What a write did; `restated`: files kept whose state on disk had changed (their new states must be recorded). */
+type Counts = Pick<WriteReport, 'written' | 'unchanged' | 'removed'> & { readonly restated?: number }
 
 /** Write only changed files, each atomically; delete files no longer produced. */
-async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: Materialize, manifest: Record<string, readonly [string, number, string | null]>): Promise<Counts> {
+async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: Materialize, manifest: Record<string, ManifestEntry>): Promise<Counts> {
   const { outDir } = plan
   const scratch = path.join(path.dirname(outDir), `.${path.basename(outDir)}.staging-${process.pid}`)
   let scratchReady: Promise<unknown> | null = null
   const folders = new Map<string, Promise<unknown>>()
   let written = 0
   let counter = 0
-  // A file someone deleted or edited in the output folder is written again (unless this process wrote or checked it last time).
-  const intact = (file: PlannedFile, identity: { hash: string; size: number }) => {
+  let restated = 0
+  /**
+   * The state on disk of a file the previous write left with `identity`'s
+   * contents, when it is still there as it was; else undefined, and the file is
+   * written again. A file someone deleted, replaced or edited in the output
+   * folder is so found, unless this process wrote or checked it last time (a
+   * session owns its output folder). A file whose state changed though (it was
+   * touched, or the folder was copied or restored from a CI cache) is kept if
+   * its bytes still have the recorded hash.
+   */
+  const intact = (file: PlannedFile, identity: { hash: string; size: number }): string | null | undefined => {
     const before = previous.files[file.relative]
-    return before !== undefined && before[0] === identity.hash && (plan.previousIsOwn ? before[1] === identity.size : sizeOnDisk(targetIn(outDir, file.relative)) === identity.size)
+    if (before === undefined || before[0] !== identity.hash) return undefined
+    if (plan.previousIsOwn) return before[1] === identity.size ? (before[3] ?? null) : undefined
+    const target = targetIn(outDir, file.relative)
+    const found = fileStateSync(target)
+    if (found?.size !== identity.size) return undefined
+    if (found.state === before[3]) return found.state
+    if (!sameBytes(file, identity.hash, target)) return undefined
+    restated++
+    return found.state
   }
   // Files known unchanged (nearly all, after an edit) are settled here, in one pass without promises.
   const pending: PlannedFile[] = []
   for (const file of plan.files) {
-    if (file.identity && intact(file, file.identity)) manifest[file.relative] = [file.identity.hash, file.identity.size, file.key]
+    const state = file.identity ? intact(file, file.identity) : undefined
+    if (state !== undefined) manifest[file.relative] = [file.identity!.hash, file.identity!.size, file.key, state]
     else pending.push(file)
   }
   try {
@@ -246,8 +307,9 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
         return (temporary ??= path.join(scratch, String(counter++)))
       }
       const made = await materialize(file, scratchFile)
-      manifest[file.relative] = [made.hash, made.size, file.key]
-      if (intact(file, made)) {
+      const state = intact(file, made)
+      if (state !== undefined) {
+        manifest[file.relative] = [made.hash, made.size, file.key, state]
         if (temporary) await unlink(temporary)
         return
       }
@@ -256,6 +318,7 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
       await folders.get(folder)
       if (made.contents !== null) await writeContents(await scratchFile(), made.contents)
       await rename(await scratchFile(), target)
+      manifest[file.relative] = [made.hash, made.size, file.key, fileStateSync(target)?.state ?? null]
       written++
     })
   } finally {
@@ -272,11 +335,11 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
   for (const folder of [...emptied].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1))) {
     await rmdir(path.join(outDir, ...folder.split('/'))).catch(() => {})
   }
-  return { written, unchanged: plan.files.length - written, removed: gone.length }
+  return { written, unchanged: plan.files.length - written, removed: gone.length, restated }
 }
 
 /** Write the whole site to a staging folder, then swap it in for the previous one. */
-async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest: Record<string, readonly [string, number, string | null]>): Promise<Counts> {
+async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest: Record<string, ManifestEntry>): Promise<Counts> {
   const { outDir } = plan
   const parent = path.dirname(outDir)
   const base = path.basename(outDir)
@@ -291,8 +354,9 @@ async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest
     await forEachLimited(plan.files, WRITE_CONCURRENCY, async (file) => {
       const target = targetIn(staging, file.relative)
       const made = await materialize(file, async () => target)
-      manifest[file.relative] = [made.hash, made.size, file.key]
       if (made.contents !== null) await writeContents(target, made.contents)
+      // Moving the staging folder into place changes none of its files' states.
+      manifest[file.relative] = [made.hash, made.size, file.key, fileStateSync(target)?.state ?? null]
     })
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
@@ -393,9 +457,19 @@ function isFolder(folder: string): boolean {
   }
 }
 
-/** The size of `file`, or -1 when there is none. (Synchronous: for 43,000 files, 3× faster than promises.) */
-function sizeOnDisk(file: string): number {
-  return statSync(file, { throwIfNoEntry: false })?.size ?? -1
+/**
+ * Does `target` hold the bytes whose hash is `hash`? Only files given as
+ * contents have such a hash: a copy's stands for its source's path, size and
+ * time, and a file made in pieces may have an identity instead; those count as
+ * changed.
+ */
+function sameBytes(file: PlannedFile, hash: string, target: string): boolean {
+  if (hash.startsWith('pieces:') || (typeof file.contents === 'object' && 'copyFrom' in file.contents)) return false
+  try {
+    return createHash('sha1').update(readFileSync(target)).digest('hex') === hash
+  } catch {
+    return false
+  }
 }
 
 /** A hash of what a file will contain (for copies, of the source's path, size and mtime) and its size. */
@@ -407,11 +481,12 @@ async function contentIdentity(contents: string | Uint8Array | { readonly copyFr
   return { hash: hash.update(`copy\0${contents.copyFrom}\0${source.size}\0${source.mtimeMs}`).digest('hex'), size: source.size }
 }
 
-/** The previous build's manifest; null when there is none or it is from another version. */
+/** The previous build's manifest; null when there is none or it is from another version (see {@link MANIFEST_VERSION}). */
 async function readManifest(file: string): Promise<Manifest | null> {
   try {
     const data = JSON.parse(await readFile(file, 'utf8')) as Partial<Manifest> | null
-    return data && data.version === MANIFEST_VERSION && data.files && typeof data.files === 'object' ? (data as Manifest) : null
+    // Version 2 had no states: its files are checked by their bytes, once.
+    return data && (data.version === MANIFEST_VERSION || (data.version as unknown) === 2) && data.files && typeof data.files === 'object' ? (data as Manifest) : null
   } catch {
     return null
   }

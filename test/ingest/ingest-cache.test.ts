@@ -9,7 +9,8 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VFile } from 'vfile'
 import { ingestSource } from '../../src/ingest/index.ts'
-import { createIngestMemory, fileSignature, ingestRemembering, ingestSourceCached, restoreRemembered, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
+import { createIngestMemory, ingestRemembering, ingestSourceCached, restoreRemembered, type CachedIngest } from '../../src/ingest/ingest-cache.ts'
+import { fileState } from '../../src/file-state.ts'
 import { summaryDigest } from '../../src/summary-digest.ts'
 
 const CONTENT = path.resolve(import.meta.dirname, '../../content')
@@ -60,13 +61,13 @@ describe('the ingest cache', () => {
     writeFileSync(location, bytes)
     const cache = memoryCache()
     const memory = createIngestMemory()
-    const signature = await fileSignature(location)
+    const signature = await fileState(location)
     expect(signature).not.toBeNull()
     expect(restoreRemembered(name, location, signature, cache, memory)).toBeNull()
     const first = ingestRemembering({ path: name, bytes, location }, signature, cache, memory)
     expect(first.reviews).toEqual(ingestSource({ path: name, bytes }).reviews)
 
-    const again = restoreRemembered(name, location, await fileSignature(location), cache, memory)
+    const again = restoreRemembered(name, location, await fileState(location), cache, memory)
     expect(again).not.toBeNull()
     // The very records (what later stages remember by record stays valid), in a new file with the same messages.
     expect(again!.reviews).toBe(first.reviews)
@@ -75,10 +76,10 @@ describe('the ingest cache', () => {
 
     // A write changes the signature: the file must be read again.
     writeFileSync(location, Buffer.concat([bytes, Buffer.from('\n')]))
-    const changed = await fileSignature(location)
+    const changed = await fileState(location)
     expect(changed).not.toBe(signature)
     expect(restoreRemembered(name, location, changed, cache, memory)).toBeNull()
-    expect(await fileSignature(path.join(folder, 'missing.txt'))).toBeNull()
+    expect(await fileState(path.join(folder, 'missing.txt'))).toBeNull()
     expect(restoreRemembered(name, location, null, cache, memory)).toBeNull()
 
     // One review edited (its summary made longer, so every later summary moves in the file): the others keep their records, read from their new places.
@@ -87,7 +88,7 @@ describe('the ingest cache', () => {
     const editedText = text.replace(edited.summary, `${edited.summary} One more sentence, with ünïcödé.`)
     writeFileSync(location, editedText)
     const editedBytes = Buffer.from(editedText, 'utf8')
-    const next = ingestRemembering({ path: name, bytes: editedBytes, location }, await fileSignature(location), cache, memory)
+    const next = ingestRemembering({ path: name, bytes: editedBytes, location }, await fileState(location), cache, memory)
     const fresh = ingestSource({ path: name, bytes: editedBytes })
     expect(next.reviews).toEqual(fresh.reviews)
     expect(next.reviews.length).toBe(first.reviews.length)
