@@ -389,6 +389,36 @@ describe('deferred files', () => {
     expect(existsSync(path.join(outDir, 'papers/x/index.html'))).toBe(true)
   })
 
+  it('writes a file edited by hand at the same size again, keeps one only touched, and fingerprints the files as left on disk', async () => {
+    const { utimesSync } = await import('node:fs')
+    const { outputFingerprint } = await import('../src/output/write-site.ts')
+    const outDir = path.join(work, 'same-size', 'dist')
+    const manifestFile = path.join(work, 'same-size', 'manifest.json')
+    const files = () =>
+      new Map<string, string>([
+        ['index.html', '<p>home</p>\n'],
+        ['about/index.html', '<p>about</p>\n'],
+      ])
+    const first = await writeSite(outDir, files(), { manifestFile })
+    const fingerprint = first.fingerprint()!
+    expect(fingerprint.files).toEqual(['about/index.html', 'index.html'])
+    expect(outputFingerprint(outDir, fingerprint.files)).toBe(fingerprint.digest)
+
+    await writeFile(path.join(outDir, 'index.html'), '<p>HOME</p>\n')
+    const later = new Date(Date.now() + 60_000)
+    utimesSync(path.join(outDir, 'about/index.html'), later, later)
+    expect(outputFingerprint(outDir, fingerprint.files)).not.toBe(fingerprint.digest)
+    const second = await writeSite(outDir, files(), { manifestFile })
+    expect(second).toMatchObject({ written: 1, unchanged: 1 })
+    expect(await readFile(path.join(outDir, 'index.html'), 'utf8')).toBe('<p>home</p>\n')
+    expect(outputFingerprint(outDir, fingerprint.files)).toBe(second.fingerprint()!.digest)
+    // Nothing changed since: nothing is written.
+    expect(await writeSite(outDir, files(), { manifestFile })).toMatchObject({ written: 0, unchanged: 2 })
+
+    await rm(path.join(outDir, 'index.html'))
+    expect(outputFingerprint(outDir, fingerprint.files)).toBeNull()
+  })
+
   it('renders only the pages an edit touches, and every page after a template edit', async () => {
     const { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs')
     const site = path.join(work, 'touched')
@@ -515,5 +545,69 @@ describe('deferred files', () => {
     const messages = (files: readonly { path: string; messages: ReadonlyArray<{ ruleId?: string | null; line?: number | null }> }[]) => files.flatMap((file) => file.messages.map((message) => `${file.path}:${message.line}:${message.ruleId}`))
     expect(messages(checked.files)).toEqual(messages(built.files))
     expect(checked.papers.map((paper) => [paper.id, paper.tags])).toEqual(built.papers.map((paper) => [paper.id, paper.tags]))
+  })
+})
+
+describe('up-to-date check (findUpToDateBuild)', () => {
+  it('finds the last build up to date, with what it reported, until anything it read or wrote changes', async () => {
+    const { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } = await import('node:fs')
+    const { findUpToDateBuild, summaryCounts } = await import('../src/build.ts')
+    const site = path.join(work, 'up-to-date')
+    const content = path.join(site, 'content')
+    const templates = path.join(site, 'templates')
+    const publicDir = path.join(site, 'public')
+    const dist = path.join(site, 'dist')
+    mkdirSync(content, { recursive: true })
+    mkdirSync(publicDir, { recursive: true })
+    cpSync(path.join(ROOT, 'templates'), templates, { recursive: true })
+    cpSync(path.join(ROOT, 'content/topics.yaml'), path.join(content, 'topics.yaml'))
+    writeFileSync(path.join(content, 'monthly.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8'))
+    // Warnings to report again: malformed arXiv ids and the like.
+    writeFileSync(path.join(content, 'daily.txt'), readFileSync(path.join(ROOT, 'test/fixtures/daily-header-variants/input.txt'), 'utf8'))
+    writeFileSync(path.join(publicDir, 'robots.txt'), 'User-agent: *\n')
+    const user = { contentDir: content, templatesDir: templates, publicDir, outDir: dist, cacheDir: path.join(site, 'cache') }
+    const config = resolveConfig(user, ROOT)
+    const messages = (files: readonly { path: string; messages: ReadonlyArray<{ reason: string; ruleId?: string | null; line?: number | null; column?: number | null; fatal?: boolean | null; note?: string | null }> }[]) =>
+      files.flatMap((file) => file.messages.map((message) => [file.path, message.line, message.column, message.ruleId, message.fatal, message.reason, message.note]))
+
+    const built = await build(config)
+    const found = await findUpToDateBuild(config)
+    expect(found).not.toBeNull()
+    expect({ contentFiles: found!.contentFiles, reviews: found!.reviews, papers: found!.papers }).toEqual(summaryCounts(built))
+    expect(found!.outputFiles).toBe(built.site.size)
+    expect(messages(found!.files).length).toBeGreaterThan(0)
+    expect(messages(found!.files)).toEqual(messages(built.files))
+
+    // Each change makes the check fail; a build then stamps the site again. Output files
+    // changed by hand are put back as the build makes them.
+    const fresh = await snapshot(dist)
+    const later = new Date(Date.now() + 60_000)
+    const changes: ReadonlyArray<readonly [string, () => void]> = [
+      ['a content file edited', () => appendFileSync(path.join(content, 'monthly.md'), '\nOne more line.\n')],
+      ['a content file added', () => writeFileSync(path.join(content, 'more.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8').replaceAll('Autoencoder', 'Auto-encoder'))],
+      ['a content file removed', () => rmSync(path.join(content, 'more.md'))],
+      ['the taxonomy touched', () => utimesSync(path.join(content, 'topics.yaml'), later, later)],
+      ['a template touched, its bytes unchanged', () => utimesSync(path.join(templates, 'layouts/base.liquid'), later, later)],
+      ['a public file added', () => writeFileSync(path.join(publicDir, 'humans.txt'), 'Ann\n')],
+      ['an output file edited at the same size', () => writeFileSync(path.join(dist, 'robots.txt'), 'User-agent: ?\n')],
+      ['an output file deleted', () => rmSync(path.join(dist, 'papers/1611.02731/index.html'))],
+    ]
+    for (const [change, make] of changes) {
+      make()
+      expect({ change, found: await findUpToDateBuild(config) }).toEqual({ change, found: null })
+      await build(config)
+      expect({ change, found: (await findUpToDateBuild(config)) !== null }).toEqual({ change, found: true })
+    }
+    const repaired = await snapshot(dist)
+    expect(repaired.get('robots.txt')).toEqual(fresh.get('robots.txt'))
+    expect(repaired.get('papers/1611.02731/index.html')).toEqual(fresh.get('papers/1611.02731/index.html'))
+
+    // Another config, or none of the cache (where the stamp is), is no match either.
+    expect(await findUpToDateBuild(resolveConfig({ ...user, site: { basePath: '/digest/' } }, ROOT))).toBeNull()
+    expect(await findUpToDateBuild(resolveConfig({ ...user, sourceDateEpoch: 1_700_000_000 }, ROOT))).toBeNull()
+    expect(await findUpToDateBuild(resolveConfig({ ...user, cacheDir: false }, ROOT))).toBeNull()
+    expect(await findUpToDateBuild(config)).not.toBeNull()
+    rmSync(path.join(site, 'cache'), { recursive: true })
+    expect(await findUpToDateBuild(config)).toBeNull()
   })
 })

@@ -146,6 +146,11 @@ beforeAll(async () => {
   const planned: Record<string, () => Promise<Run>> = {
     real: () => digest(['build', '--content', CONTENT, '--out', out('real')]),
     realStrictVerbose: () => digest(['build', '--content', CONTENT, '--out', out('realStrictVerbose'), '--strict', '--verbose'], { NO_COLOR: '1' }),
+    // A build, then the same build again with nothing changed (which reports the first one).
+    realAgain: async () => {
+      await digest(['build', '--content', CONTENT, '--out', out('realAgain'), '--quiet'])
+      return digest(['build', '--content', CONTENT, '--out', out('realAgain'), '--strict', '--verbose'], { NO_COLOR: '1' })
+    },
     unknownFlag: () => digest(['build', '--content', small, '--out', out('unknownFlag'), '--no-such-flag']),
     brokenQuiet: () => digest(['build', '--content', broken, '--out', out('brokenQuiet'), '--quiet']),
     // Also the English half of the locale comparison.
@@ -217,6 +222,18 @@ describe('digest build on the real content folder', () => {
     expect(run.stdout).toMatch(/^4 content files → /)
     expect(run.stdout).toMatch(/^0 errors, [1-9]\d* warnings:$/m)
     expect((await readPapersJson(out('realStrictVerbose'))).version).toBe(1)
+  })
+
+  it('reports the last build again when nothing changed since it: same summary, messages and exit code, no stage run', () => {
+    const full = runs.realStrictVerbose!
+    const again = runs.realAgain!
+    expect(again.code).toBe(1)
+    expect(again.stderr).toBe(full.stderr)
+    const lines = (run: Run) => run.stdout.trimEnd().split('\n')
+    const withoutTimes = (run: Run) => lines(run).slice(0, -1).map((line) => line.replace(/ in \d+\.\d\d s → \S+$/, ''))
+    expect(withoutTimes(again)).toEqual(withoutTimes(full))
+    expect(lines(full).at(-1)).toMatch(/^ingest /)
+    expect(lines(again).at(-1)).toMatch(/^Nothing changed since the last build: its \d+ files are as it wrote them \(--no-cache builds again\)\.$/)
   })
 
   it('prints every message with --verbose as file:line:column, severity, reason and rule id, each followed by its hint', () => {
