@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// The `digest` command. It runs the CLI from one JavaScript bundle of `src/` made
-// by esbuild and kept in `node_modules/.cache/research-digest/` under a hash of the
+// The `digest` command. It runs the CLI from a JavaScript bundle of `src/` made by
+// esbuild and kept in `node_modules/.cache/research-digest/` under a hash of the
 // sources and the lock file, so an edit to `src/` makes a new bundle on the next run
 // (about 0.3 s, once). Loading the bundle takes about a third of the time that
-// loading the TypeScript through tsx's loader does. Should bundling fail, or with
-// DIGEST_NO_BUNDLE=1, the sources run through tsx as they are.
+// loading the TypeScript through tsx's loader does; the pipeline is a chunk loaded
+// only by commands that run it (`--version` takes 0.31 s instead of 0.49 s). Should
+// bundling fail, or with DIGEST_NO_BUNDLE=1, the sources run through tsx as they are.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -36,7 +37,7 @@ if (bundle) {
   await import(pathToFileURL(entry).href)
 }
 
-/** The bundle for the current sources, made if missing; null when it cannot be made. */
+/** The bundle's entry for the current sources, made if missing; null when it cannot be made. */
 function bundledCli() {
   try {
     const hash = createHash('sha256').update(root).update('\0')
@@ -47,12 +48,12 @@ function bundledCli() {
     for (const file of files) hash.update(path.relative(sources, file)).update('\0').update(readFileSync(file))
     const lockFile = path.join(root, 'package-lock.json')
     if (existsSync(lockFile)) hash.update(readFileSync(lockFile))
-    const name = `cli-${hash.digest('hex').slice(0, 16)}.mjs`
+    const name = `cli-${hash.digest('hex').slice(0, 16)}`
     for (const folder of [path.join(root, 'node_modules', '.cache', 'research-digest'), path.join(tmpdir(), 'research-digest')]) {
-      const file = path.join(folder, name)
-      if (existsSync(file)) return file
+      const entryFile = path.join(folder, name, 'cli.mjs')
+      if (existsSync(entryFile)) return entryFile
       try {
-        return writeBundle(folder, file)
+        return writeBundle(folder, name)
       } catch {
         // Not writable here: try the next folder.
       }
@@ -63,11 +64,25 @@ function bundledCli() {
   return null
 }
 
-function writeBundle(folder, file) {
+/** A bundle older than this is deleted when a newer one is made (a process that started from it loads its chunks within moments). */
+const OLD_BUNDLE_MS = 10 * 60 * 1000
+
+/**
+ * Bundle the CLI into the folder `name` in `folder`: its entry `cli.mjs`, and
+ * chunks it imports when needed (the pipeline is loaded only by commands that
+ * run it, so `--help` or a build that finds nothing changed start sooner).
+ * Written to a scratch folder, then renamed into place.
+ */
+function writeBundle(folder, name) {
   const { buildSync } = createRequire(path.join(root, 'package.json'))('esbuild')
+  const scratch = path.join(folder, `.${name}.${process.pid}.tmp`)
   const result = buildSync({
-    entryPoints: [entry],
+    entryPoints: { cli: entry },
     bundle: true,
+    splitting: true,
+    outdir: scratch,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
     platform: 'node',
     format: 'esm',
     target: ['node20'],
@@ -76,16 +91,29 @@ function writeBundle(folder, file) {
     // esbuild runs a native binary and tinypool starts workers from its own files: both stay packages.
     external: ['esbuild', 'tinypool', 'chokidar', 'fsevents'],
     define: { __DIGEST_SOURCE_ROOT__: JSON.stringify(sources) },
-    // Some dependencies still call require(); give the ES module bundle one.
+    // Some dependencies still call require(); give each ES module of the bundle one.
     banner: { js: "import { createRequire as __digestCreateRequire } from 'node:module'; const require = __digestCreateRequire(import.meta.url);" },
   })
-  mkdirSync(folder, { recursive: true })
-  const temporary = `${file}.${process.pid}.tmp`
-  writeFileSync(temporary, result.outputFiles[0].contents)
-  renameSync(temporary, file)
-  // Bundles of earlier sources are of no more use (a process running one has loaded it already).
-  for (const other of readdirSync(folder)) {
-    if (/^cli-[0-9a-f]{16}\.mjs$/.test(other) && other !== path.basename(file)) rmSync(path.join(folder, other), { force: true })
+  rmSync(scratch, { recursive: true, force: true })
+  mkdirSync(scratch, { recursive: true })
+  for (const file of result.outputFiles) writeFileSync(file.path, file.contents)
+  const target = path.join(folder, name)
+  try {
+    renameSync(scratch, target)
+  } catch (error) {
+    // Another process made the same bundle meanwhile: use it.
+    rmSync(scratch, { recursive: true, force: true })
+    if (!existsSync(path.join(target, 'cli.mjs'))) throw error
   }
-  return file
+  // Bundles of earlier sources are of no more use, once no process can still be loading chunks from them.
+  for (const other of readdirSync(folder)) {
+    if (!/^cli-[0-9a-f]{16}(?:\.mjs)?$/.test(other) || other === name) continue
+    const location = path.join(folder, other)
+    try {
+      if (Date.now() - statSync(location).mtimeMs > OLD_BUNDLE_MS) rmSync(location, { recursive: true, force: true })
+    } catch {
+      // Gone already.
+    }
+  }
+  return path.join(target, 'cli.mjs')
 }

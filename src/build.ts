@@ -15,9 +15,7 @@ import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog, type PaperMemory, type TagCache } from './catalog/index.ts'
 import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
-import { buildInputsDigest } from './build-inputs.ts'
-import { restoreMessages, storeMessages } from './diagnostics/stored-messages.ts'
-import { readBuildStamp, writeBuildStamp } from './output/build-stamp.ts'
+import { outputRecordFile, stampBuild, takeInputs } from './up-to-date.ts'
 import { fileState } from './file-state.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
 import type { IngestedSource } from './ingest/index.ts'
@@ -28,7 +26,7 @@ import type { RenderedSummary } from './render/markdown.ts'
 import { createRenderMemory, renderSite, renderSummaries, sourceInfo, type RenderMemory } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
-import { createOutputMemory, outputFingerprint, planOutput, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
+import { createOutputMemory, planOutput, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type CachedSummaryText, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
 
@@ -225,64 +223,11 @@ export async function checkContent(config: ResolvedConfig, onProgress: ProgressL
  * stamp of what it read, wrote and reported, for {@link findUpToDateBuild}.
  */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
-  const stampFile = options.write !== false ? outputRecordFile(config, 'stamp.json') : null
   // Taken before anything is read: a file changed during the build makes the next digest differ.
-  const inputs = stampFile ? await buildInputsDigest(config) : null
+  const inputs = options.write !== false ? await takeInputs(config) : null
   const result = await buildWith(config, openCaches(config, { spill: options.write !== false }), null, options)
-  const fingerprint = result.output?.fingerprint()
-  if (stampFile && inputs && fingerprint) {
-    await writeBuildStamp(stampFile, {
-      inputs,
-      output: fingerprint,
-      counts: summaryCounts(result),
-      files: result.files.map((file) => ({ path: file.path, messages: storeMessages(file.messages) })),
-    })
-  }
+  if (inputs) await stampBuild(inputs, result)
   return result
-}
-
-/** What a build's summary line counts. */
-export interface SummaryCounts {
-  readonly contentFiles: number
-  readonly reviews: number
-  readonly papers: number
-}
-
-/** The counts of a build's summary line. */
-export function summaryCounts(result: Pick<BuildResult, 'sources' | 'papers'>): SummaryCounts {
-  return { contentFiles: result.sources.length, reviews: result.papers.reduce((count, paper) => count + paper.reviews.length, 0), papers: result.papers.length }
-}
-
-/** A build found up to date: what the build that wrote the site reported. */
-export interface UpToDateBuild extends SummaryCounts {
-  /** The files it reported on, each with its messages again. */
-  readonly files: readonly VFile[]
-  /** The site's files, each found as that build left it. */
-  readonly outputFiles: number
-}
-
-/**
- * The last {@link build} of `config`'s site, when nothing it read has changed
- * since (code, config, content, taxonomy, templates, public files: see
- * `build-inputs.ts`) and every file it wrote is still as it left it: a build now
- * would write the same site. Null otherwise, or without a cache folder (where
- * the stamp is kept). Costs a look at the state of each input and output file.
- */
-export async function findUpToDateBuild(config: ResolvedConfig): Promise<UpToDateBuild | null> {
-  const stampFile = outputRecordFile(config, 'stamp.json')
-  const stamp = stampFile ? await readBuildStamp(stampFile) : null
-  if (!stamp || stamp.inputs !== (await buildInputsDigest(config)) || outputFingerprint(config.outDir, stamp.output.files) !== stamp.output.digest) return null
-  const files = stamp.files.map(({ path: filePath, messages }) => {
-    const file = new VFile({ path: filePath })
-    restoreMessages(file, messages)
-    return file
-  })
-  return { ...stamp.counts, files, outputFiles: stamp.output.files.length }
-}
-
-/** Where the output stage keeps a record of a site's last write (its manifest, its stamp) in the cache folder; null without one. */
-function outputRecordFile(config: ResolvedConfig, suffix: string): string | null {
-  return config.cacheDir ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.${suffix}`) : null
 }
 
 /** Builds of one site in one process, sharing what they read from the build cache. */

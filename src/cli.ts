@@ -8,12 +8,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
-import { build, checkContent, findUpToDateBuild, openBuildSession, summaryCounts, type BuildOptions, type BuildResult, type BuildSession, type SummaryCounts } from './build.ts'
+import type { BuildOptions, BuildResult, BuildSession } from './build.ts'
+import { findUpToDateBuild, summaryCounts, type SummaryCounts } from './up-to-date.ts'
 import type { VFile } from 'vfile'
 import { ConfigError, resolveConfig, type ResolvedConfig, type UserConfig } from './config.ts'
 import { CONFIG_FILE_NAME, loadConfigFile, mergeConfig } from './config-file.ts'
-import { startDevServer } from './dev/dev-server.ts'
-import { watchProject } from './dev/watch-project.ts'
 import { formatMessages, formatSummary } from './diagnostics/format-terminal.ts'
 import { summarizeMessages } from './diagnostics/report.ts'
 import { DigestError } from './errors.ts'
@@ -39,6 +38,12 @@ interface DevFlags extends SiteFlags {
 }
 
 const version = (JSON.parse(readFileSync(path.join(SOURCE_ROOT, '..', 'package.json'), 'utf8')) as { version: string }).version
+/**
+ * The pipeline, loaded by the commands that run it: `--help`, `new`, and a
+ * `build` that finds nothing changed start without it (about 0.3 s less).
+ */
+const pipeline = () => import('./build.ts')
+
 const colour = () => process.stdout.isTTY === true && !process.env.NO_COLOR
 
 /** Config file + flags → the resolved config. */
@@ -79,6 +84,7 @@ function report(result: SummaryCounts & { files: readonly VFile[] }, flags: Site
 
 /** Build (once, or in `session`), showing progress on stderr unless `--quiet` or `--no-progress`. */
 async function buildShowingProgress(config: ResolvedConfig, flags: SiteFlags, session?: BuildSession): Promise<BuildResult> {
+  const { build } = await pipeline()
   const run = (options: BuildOptions) => (session ? session.build(options) : build(config, options))
   if (flags.quiet || flags.progress === false) return run({})
   const progress = createProgressReporter(process.stderr, progressMode(process.stderr, process.env))
@@ -112,6 +118,7 @@ function timingLine(result: BuildResult): string {
 async function runCheck(flags: SiteFlags): Promise<number> {
   const config = await configFrom(flags)
   const started = performance.now()
+  const { checkContent } = await pipeline()
   const result = await checkContent(config)
   process.stdout.write(formatMessages(result.files, { colour: colour(), root: process.cwd() }))
   return report({ files: result.files, ...summaryCounts(result) }, flags, performance.now() - started, null, true)
@@ -120,6 +127,7 @@ async function runCheck(flags: SiteFlags): Promise<number> {
 async function runDev(flags: DevFlags): Promise<number> {
   const config = await configFrom(flags)
   // One session for the server's life: a rebuild reads from the build cache only what the edit changed.
+  const [{ openBuildSession }, { startDevServer }, { watchProject }] = await Promise.all([pipeline(), import('./dev/dev-server.ts'), import('./dev/watch-project.ts')])
   const session = openBuildSession(config)
   const rebuild = async (): Promise<string | null> => {
     const started = performance.now()

@@ -142,7 +142,10 @@ describe('the digest launcher', () => {
     const files = listing(bundled).filter((name) => /\.(?:html|json|js|xml|css)$/.test(name))
     expect(files.length).toBeGreaterThan(1000)
     expect(files.filter((file) => !readFileSync(path.join(bundled, file)).equals(readFileSync(path.join(sources, file))))).toEqual([])
-    // The bundle is kept beside the packages, named by a hash of the sources.
-    expect(readdirSync(path.join(ROOT, 'node_modules/.cache/research-digest')).some((name) => /^cli-[0-9a-f]{16}\.mjs$/.test(name))).toBe(true)
+    // The bundle is kept beside the packages in a folder named by a hash of the sources: its entry and the chunks it loads when needed.
+    const bundles = path.join(ROOT, 'node_modules/.cache/research-digest')
+    const bundle = readdirSync(bundles).find((name) => /^cli-[0-9a-f]{16}$/.test(name) && existsSync(path.join(bundles, name, 'cli.mjs')))
+    expect(bundle).toBeDefined()
+    expect(readdirSync(path.join(bundles, bundle!)).filter((name) => name.startsWith('chunk-')).length).toBeGreaterThan(0)
   }, 60_000)
 })

@@ -1,0 +1,84 @@
+/**
+ * Is the site up to date? A {@link build} that writes the site with a cache
+ * folder leaves a stamp (see `output/build-stamp.ts`) of what it read, wrote and
+ * reported; {@link findUpToDateBuild} finds that build again while nothing it
+ * read changed and every file it wrote is as it left it. This module loads none
+ * of the pipeline, so the CLI answers "nothing changed" without loading it.
+ */
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import { VFile } from 'vfile'
+import type { BuildResult } from './build.ts'
+import { buildInputsDigest } from './build-inputs.ts'
+import type { ResolvedConfig } from './config.ts'
+import { restoreMessages, storeMessages } from './diagnostics/stored-messages.ts'
+import { readBuildStamp, writeBuildStamp } from './output/build-stamp.ts'
+import { outputFingerprint } from './output/write-site.ts'
+
+/** What a build's summary line counts. */
+export interface SummaryCounts {
+  readonly contentFiles: number
+  readonly reviews: number
+  readonly papers: number
+}
+
+/** The counts of a build's summary line. */
+export function summaryCounts(result: Pick<BuildResult, 'sources' | 'papers'>): SummaryCounts {
+  return { contentFiles: result.sources.length, reviews: result.papers.reduce((count, paper) => count + paper.reviews.length, 0), papers: result.papers.length }
+}
+
+/** A build found up to date: what the build that wrote the site reported. */
+export interface UpToDateBuild extends SummaryCounts {
+  /** The files it reported on, each with its messages again. */
+  readonly files: readonly VFile[]
+  /** The site's files, each found as that build left it. */
+  readonly outputFiles: number
+}
+
+/**
+ * The last build of `config`'s site, when nothing it read has changed since
+ * (code, config, content, taxonomy, templates, public files: see
+ * `build-inputs.ts`) and every file it wrote is still as it left it: a build now
+ * would write the same site. Null otherwise, or without a cache folder (where
+ * the stamp is kept). Costs a look at the state of each input and output file.
+ */
+export async function findUpToDateBuild(config: ResolvedConfig): Promise<UpToDateBuild | null> {
+  const stampFile = outputRecordFile(config, 'stamp.json')
+  const stamp = stampFile ? await readBuildStamp(stampFile) : null
+  if (!stamp || stamp.inputs !== (await buildInputsDigest(config)) || outputFingerprint(config.outDir, stamp.output.files) !== stamp.output.digest) return null
+  const files = stamp.files.map(({ path: filePath, messages }) => {
+    const file = new VFile({ path: filePath })
+    restoreMessages(file, messages)
+    return file
+  })
+  return { ...stamp.counts, files, outputFiles: stamp.output.files.length }
+}
+
+/** What a build read, taken before it reads it (see {@link takeInputs}). */
+export interface BuildInputs {
+  readonly stampFile: string
+  readonly digest: string
+}
+
+/** The digest of what a build of `config` is about to read, to stamp it with; null without a cache folder. */
+export async function takeInputs(config: ResolvedConfig): Promise<BuildInputs | null> {
+  const stampFile = outputRecordFile(config, 'stamp.json')
+  return stampFile ? { stampFile, digest: await buildInputsDigest(config) } : null
+}
+
+/** Stamp the site a build wrote, having read `inputs`; a build that wrote nothing (`write: false`) leaves no stamp. */
+export async function stampBuild(inputs: BuildInputs, result: BuildResult): Promise<void> {
+  const output = result.output?.fingerprint()
+  if (!output) return
+  await writeBuildStamp(inputs.stampFile, {
+    inputs: inputs.digest,
+    output,
+    counts: summaryCounts(result),
+    files: result.files.map((file) => ({ path: file.path, messages: storeMessages(file.messages) })),
+  })
+}
+
+/** Where the output stage keeps a record of a site's last write (its manifest, its stamp) in the cache folder; null without one. */
+export function outputRecordFile(config: ResolvedConfig, suffix: string): string | null {
+  return config.cacheDir ? path.join(config.cacheDir, 'output', `${createHash('sha1').update(config.outDir).digest('hex').slice(0, 16)}.${suffix}`) : null
+}
