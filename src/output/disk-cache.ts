@@ -2,9 +2,10 @@
  * The build cache on disk (`.cache/` by default). Each namespace is an index
  * file (`<name>.pack`: JSON naming every entry's segment, offset and length) and a
  * few segment files (`<name>.<id>.seg`: entries' JSON back to back). Opening reads
- * only the index; each `get` is one positioned read of one entry, so a build that
- * needs 10,000 entries makes 10,000 reads of open files rather than opening
- * 10,000 files.
+ * only the index; a `get` reads its entry from the open segment, and while a build
+ * reads entries in the order they were written (as it mostly does), one read of
+ * 1 MB serves many of them: at 10k reviews a build's 30,000 entries take about 90
+ * reads, rather than 30,000 (or opening 30,000 files).
  *
  * New entries are kept in memory and written by {@link DiskCache.flush} after the
  * build succeeded, as one new segment; then a new index replaces the old one
@@ -103,7 +104,7 @@ interface OpenIndex {
   readonly segments: ReadonlyArray<readonly [string, number]>
   readonly places: Map<string, Place>
   /** Open segment files, by name (opened on first read). */
-  readonly descriptors: Map<string, number>
+  readonly descriptors: Map<string, SegmentReader>
 }
 
 /** Open the cache namespace `name` under `directory`. */
@@ -117,7 +118,8 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
   /** With `spill`: the segment new values are written to as they are set. */
   let spilled: NewSegment | null = null
   const encode = (value: T): Buffer => (options.raw ? Buffer.from(value as Uint8Array) : Buffer.from(JSON.stringify(value), 'utf8'))
-  const decode = (bytes: Buffer): T => (options.raw ? bytes : JSON.parse(bytes.toString('utf8'))) as T
+  // Raw values are copied out of the read-ahead window they may be a view of.
+  const decode = (bytes: Buffer): T => (options.raw ? Uint8Array.prototype.slice.call(bytes) : JSON.parse(bytes.toString('utf8'))) as T
 
   const openIndex = (): OpenIndex | null => {
     if (index === undefined) index = readIndex(indexFile)
@@ -125,7 +127,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
   }
   const closeDescriptors = () => {
     if (!index) return
-    for (const fd of index.descriptors.values()) closeSync(fd)
+    for (const { fd } of index.descriptors.values()) closeSync(fd)
     index.descriptors.clear()
   }
   /** Whether `index` is the one this process wrote last, kept rather than read again. */
@@ -148,12 +150,12 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
   const readEntry = (opened: OpenIndex, key: string): Buffer | null => {
     const place = opened.places.get(key)
     if (!place) return null
-    let fd = opened.descriptors.get(place.segment)
-    if (fd === undefined) {
-      fd = openSync(path.join(directory, place.segment), 'r')
-      opened.descriptors.set(place.segment, fd)
+    let reader = opened.descriptors.get(place.segment)
+    if (reader === undefined) {
+      reader = { fd: openSync(path.join(directory, place.segment), 'r'), window: null, windowStart: 0, lastEnd: 0 }
+      opened.descriptors.set(place.segment, reader)
     }
-    return readAt(fd, place)
+    return readPlace(reader, place)
   }
 
   return {
@@ -295,6 +297,43 @@ function appendEntry(segment: NewSegment, key: string, bytes: Buffer): void {
 function readFromSegment(segment: NewSegment, key: string): Buffer | null {
   const place = segment.places.get(key)
   return place ? readAt(segment.fd, place) : null
+}
+
+/** An open segment file, read ahead while its entries are read in order. */
+interface SegmentReader {
+  readonly fd: number
+  /** Bytes read ahead, from `windowStart` on. */
+  window: Buffer | null
+  windowStart: number
+  /** Where the entry read last ends. */
+  lastEnd: number
+}
+
+/** Bytes read at once while entries are read in order (a build reads most entries in the order it wrote them). */
+const READ_AHEAD = 1 << 20
+/** A read that starts at most this far past the end of the one before is in order. */
+const IN_ORDER_GAP = 64 * 1024
+
+/**
+ * One entry's bytes, as a view of the reader's window when it holds them: while
+ * reads go forward through the file, one read of {@link READ_AHEAD} bytes serves
+ * many entries (at 10k reviews, a build reads about 60,000, and one read each
+ * took about 0.4 s); other reads read just the entry. Null when the file is
+ * shorter than the place says.
+ */
+function readPlace(reader: SegmentReader, place: { readonly offset: number; readonly length: number }): Buffer | null {
+  const { offset, length } = place
+  const { window, windowStart } = reader
+  const inOrder = offset >= reader.lastEnd && offset - reader.lastEnd <= IN_ORDER_GAP
+  reader.lastEnd = offset + length
+  if (window && offset >= windowStart && offset + length <= windowStart + window.length) return window.subarray(offset - windowStart, offset - windowStart + length)
+  if (!inOrder || length >= READ_AHEAD) return readAt(reader.fd, place)
+  const bytes = Buffer.allocUnsafe(READ_AHEAD)
+  const read = readSync(reader.fd, bytes, 0, READ_AHEAD, offset)
+  if (read < length) return null
+  reader.window = bytes.subarray(0, read)
+  reader.windowStart = offset
+  return reader.window.subarray(0, length)
 }
 
 /** One entry's bytes from an open segment; null when the file is shorter than its place says. */

@@ -13,6 +13,34 @@ const work = mkdtempSync(path.join(tmpdir(), 'digest-packs-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('the disk cache', () => {
+  it('reads every entry right in any order: forwards (through read-ahead windows, across their ends), backwards, and entries larger than a window', () => {
+    const directory = path.join(work, 'read-ahead')
+    // Entries of varied sizes, about 3 MB in all, so reads in order cross several 1 MB windows; one entry is 1.5 MB.
+    const value = (index: number) => `${index}:`.padEnd(index === 7 ? 1_500_000 : 1_000 + ((index * 7919) % 60_000), String.fromCharCode(97 + (index % 26)))
+    const keys = Array.from({ length: 120 }, (_, index) => `k${index}`)
+    const writer = openDiskCache<string>(directory, 'texts')
+    keys.forEach((key, index) => writer.set(key, value(index)))
+    writer.flush()
+    const forwards = openDiskCache<string>(directory, 'texts')
+    expect(keys.map((key) => forwards.get(key))).toEqual(keys.map((_, index) => value(index)))
+    const backwards = openDiskCache<string>(directory, 'texts')
+    expect([...keys].reverse().map((key) => backwards.get(key))).toEqual(keys.map((_, index) => value(index)).reverse())
+    const skipping = openDiskCache<string>(directory, 'texts')
+    const every = keys.filter((_, index) => index % 3 === 0)
+    expect(every.map((key) => skipping.get(key))).toEqual(every.map((key) => value(Number(key.slice(1)))))
+
+    // Raw values are copies: changing one changes no later read.
+    const raw = openDiskCache<Uint8Array>(directory, 'bytes', { raw: true })
+    raw.set('a', new Uint8Array([1, 2, 3]))
+    raw.set('b', new Uint8Array([4, 5, 6]))
+    raw.flush()
+    const reader = openDiskCache<Uint8Array>(directory, 'bytes', { raw: true })
+    const a = reader.get('a')!
+    a[0] = 99
+    expect([...reader.get('a')!]).toEqual([1, 2, 3])
+    expect([...reader.get('b')!]).toEqual([4, 5, 6])
+  })
+
   it('with spill, writes values to disk as they are set, reads them back before the flush, and drops them when closed without one', () => {
     const directory = path.join(work, 'spilled')
     const segments = () => readdirSync(directory).filter((file) => file.endsWith('.seg'))
