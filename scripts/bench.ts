@@ -65,7 +65,10 @@ interface Timed {
 
 interface RunResult {
   readonly cold: Timed
+  /** Nothing changed: the command finds its last build's stamp up to date and reports that build. */
   readonly warm: Timed
+  /** Nothing changed, the stamp removed: the whole pipeline runs, every stage taking what it can from the cache. */
+  readonly warmFull: Timed
   readonly edit: Timed
   /** Median seconds of a `digest dev` session's rebuilds after the edit (and after undoing it). */
   readonly sessionEdit: number
@@ -215,6 +218,13 @@ async function runSessionWorker(content: string, out: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(times)}\n`)
 }
 
+/** Delete the build stamps (see src/up-to-date.ts), so the next build runs whole. */
+function removeStamps(): void {
+  const records = path.join(root, '.cache', 'output')
+  if (!existsSync(records)) return
+  for (const file of readdirSync(records)) if (file.endsWith('.stamp.json')) rmSync(path.join(records, file), { force: true })
+}
+
 function removeCaches(out: string): void {
   rmSync(out, { recursive: true, force: true })
   rmSync(path.join(root, '.cache'), { recursive: true, force: true })
@@ -256,6 +266,9 @@ async function benchCorpus(reviews: number, corpus: string, runs: number, withEl
     output ??= outputStats(out)
     const warm = cliBuild(work, out)
     log(`${label(reviews)} run ${run}/${runs}: warm ${warm.seconds.toFixed(2)} s, ${warm.rssMiB.toFixed(0)} MiB`)
+    removeStamps()
+    const warmFull = cliBuild(work, out)
+    log(`${label(reviews)} run ${run}/${runs}: warm without the stamp ${warmFull.seconds.toFixed(2)} s, ${warmFull.rssMiB.toFixed(0)} MiB`)
     writeFileSync(edit.path, edit.edited)
     const edited = cliBuild(work, out)
     log(`${label(reviews)} run ${run}/${runs}: edit ${edited.seconds.toFixed(2)} s, ${edited.rssMiB.toFixed(0)} MiB`)
@@ -263,7 +276,7 @@ async function benchCorpus(reviews: number, corpus: string, runs: number, withEl
     writeFileSync(edit.path, edit.original)
     const sessionEdit = sessionEditSeconds(work, out)
     log(`${label(reviews)} run ${run}/${runs}: edit in a dev session ${sessionEdit.toFixed(2)} s (median of 4 rebuilds)`)
-    results.push({ cold, warm, edit: edited, sessionEdit, stages })
+    results.push({ cold, warm, warmFull, edit: edited, sessionEdit, stages })
   }
   if (!editVisible) log(`${label(reviews)}: WARNING the edited sentence was not found in ${edit.paperPage} after the edit rebuild`)
 
@@ -520,6 +533,7 @@ interface Summary {
   readonly reviews: number
   readonly cold: number
   readonly warm: number
+  readonly warmFull: number
   readonly edit: number
   readonly sessionEdit: number
   readonly rss: number
@@ -532,9 +546,10 @@ function summarize(result: CorpusResult): Summary {
     reviews: result.reviews,
     cold: pick((run) => run.cold.seconds),
     warm: pick((run) => run.warm.seconds),
+    warmFull: pick((run) => run.warmFull.seconds),
     edit: pick((run) => run.edit.seconds),
     sessionEdit: pick((run) => run.sessionEdit),
-    rss: pick((run) => Math.max(run.cold.rssMiB, run.warm.rssMiB, run.edit.rssMiB)),
+    rss: pick((run) => Math.max(run.cold.rssMiB, run.warm.rssMiB, run.warmFull.rssMiB, run.edit.rssMiB)),
     eleventy: result.eleventy ? median(result.eleventy.runs.map((run) => run.seconds)) : null,
   }
 }
@@ -542,7 +557,7 @@ function summarize(result: CorpusResult): Summary {
 function formatReport(results: readonly CorpusResult[], failures: readonly CorpusFailure[], budgetLines: readonly string[], eleventyNote: string | null, hugoNote: string, runs: number) {
   const summaries = results.map(summarize)
   const buildTable = table(
-    ['reviews', 'runs', 'cold s', 'warm s (no change)', 'edit one review s', 'edit, dev session s', 'peak RSS MiB', 'out MB (du / apparent)', 'out files', 'search MB raw', 'search MB gz', 'search files'],
+    ['reviews', 'runs', 'cold s', 'warm s (no change)', 'warm s, stamp removed', 'edit one review s', 'edit, dev session s', 'peak RSS MiB', 'out MB (du / apparent)', 'out files', 'search MB raw', 'search MB gz', 'search files'],
     results.map((result, index) => {
       const summary = summaries[index]!
       const output = result.output
@@ -551,6 +566,7 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
         String(result.runs.length),
         fixed(summary.cold),
         fixed(summary.warm),
+        fixed(summary.warmFull),
         fixed(summary.edit),
         fixed(summary.sessionEdit),
         fixed(summary.rss, 0),
@@ -594,7 +610,7 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
   )
   targets.push(
     at4k
-      ? `- (b) warm rebuild with nothing changed faster than Hugo's cold build: not measurable here (no Hugo). Against the reference figure of ~${HUGO_REFERENCE_SECONDS} s for 4000 reviews (stated in the issue, not measured): our warm rebuild at 4k is ${fixed(at4k.warm)} s → ${at4k.warm < HUGO_REFERENCE_SECONDS ? 'PASS' : 'FAIL'} against the reference figure`
+      ? `- (b) warm rebuild with nothing changed faster than Hugo's cold build: not measurable here (no Hugo). Against the reference figure of ~${HUGO_REFERENCE_SECONDS} s for 4000 reviews (stated in the issue, not measured): our warm rebuild at 4k is ${fixed(at4k.warm)} s → ${at4k.warm < HUGO_REFERENCE_SECONDS ? 'PASS' : 'FAIL'} against the reference figure (the command finds its last build up to date by the build stamp; with the stamp removed, the whole pipeline takes ${fixed(at4k.warmFull)} s)`
       : '- (b) warm rebuild faster than Hugo cold: not measurable here',
   )
   const at10k = find(10000)
@@ -631,7 +647,7 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
   const editNotes = results.map((result) => `${label(result.reviews)}: ${result.editedFile}${result.editVisible ? '' : ' (WARNING: the edit was not visible in the rebuilt paper page)'}`)
   const runLines = results.map(
     (result) =>
-      `- ${label(result.reviews)}: cold ${result.runs.map((run) => fixed(run.cold.seconds)).join(', ')} s; warm ${result.runs.map((run) => fixed(run.warm.seconds)).join(', ')} s; edit ${result.runs.map((run) => fixed(run.edit.seconds)).join(', ')} s; edit in a dev session ${result.runs.map((run) => fixed(run.sessionEdit)).join(', ')} s; RSS (cold) ${result.runs.map((run) => fixed(run.cold.rssMiB, 0)).join(', ')} MiB` +
+      `- ${label(result.reviews)}: cold ${result.runs.map((run) => fixed(run.cold.seconds)).join(', ')} s; warm ${result.runs.map((run) => fixed(run.warm.seconds)).join(', ')} s; warm, stamp removed ${result.runs.map((run) => fixed(run.warmFull.seconds)).join(', ')} s; edit ${result.runs.map((run) => fixed(run.edit.seconds)).join(', ')} s; edit in a dev session ${result.runs.map((run) => fixed(run.sessionEdit)).join(', ')} s; RSS (cold) ${result.runs.map((run) => fixed(run.cold.rssMiB, 0)).join(', ')} MiB` +
       (result.eleventy ? `; Eleventy ${result.eleventy.runs.map((run) => fixed(run.seconds)).join(', ')} s` : ''),
   )
 
@@ -685,9 +701,9 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
     '## Method',
     '',
     '- Corpora: `scripts/gen-corpus.ts --reviews N` (seed 1) in `.tmp/bench/corpus-N`, reused while their marker says N reviews. Each run builds a copy of the corpus.',
-    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command, run once with `--version` before any timing so its bundle of `src/` is made) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed. Edit: one sentence appended to one review in one content file, then the same build again. Dev session: a fresh process opens a build session on the built site (`openBuildSession`, what `digest dev` keeps for its life), builds once untimed, then times four rebuilds: after the edit, after undoing it, and again; the median of the four (in-process: no process start-up, the cache already in memory). Both in-process modes run node with the V8 flag the `digest` command sets itself (`--heap-growing-percent=50`).',
+    '- Cold: the output folder and any `.cache/` removed, then `node bin/digest.mjs build --quiet --content … --out …` (the `digest` command, run once with `--version` before any timing so its bundle of `src/` is made) under `/usr/bin/time -f "%e %M"`. Warm: the same build again into the same output folder, nothing changed (the command finds its build stamp up to date: every input and output file as the last build left it; it reports that build and stops, see README). Warm, stamp removed: the stamp (`.cache/output/*.stamp.json`) deleted, then the same build again: the whole pipeline, every stage taking what it can from the cache. Edit: one sentence appended to one review in one content file, then the same build again. Dev session: a fresh process opens a build session on the built site (`openBuildSession`, what `digest dev` keeps for its life), builds once untimed, then times four rebuilds: after the edit, after undoing it, and again; the median of the four (in-process: no process start-up, the cache already in memory). Both in-process modes run node with the V8 flag the `digest` command sets itself (`--heap-growing-percent=50`).',
     `- Edited file: ${editNotes.join('; ')}.`,
-    '- Peak RSS: the largest of the cold, warm and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
+    '- Peak RSS: the largest of the cold, warm (both) and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
     '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder with no `.cache/` (so cold); `render` is the review summaries, `pages` the templates.',
     '- Eleventy: `@11ty/eleventy@3` installed with `npm install --no-save --prefix .tmp/bench/eleventy`; the reviews (read with `ingestSource`) written as one `.md` each with `title`/`date` front matter and `templateEngineOverride: md` (Markdown only, no Liquid pass), no layout; timed as `.tmp/bench/eleventy/node_modules/.bin/eleventy --input … --output … --quiet` (the binary `npx @11ty/eleventy` resolves to, without npx\'s own start-up) with the output folder removed before each run.',
     '',
