@@ -28,8 +28,16 @@ const root = path.resolve(import.meta.dirname, '..')
 const sources = path.join(root, 'src')
 const entry = path.join(sources, 'cli.ts')
 
+/**
+ * A bundle of other sources is deleted when a new one is made, unless a process
+ * running it may still load chunks from it: one that marked it in use and is
+ * alive, or (in the moment before a process marks it) one made this recently.
+ */
+const NEW_BUNDLE_MS = 60 * 1000
+
 const bundle = process.env.DIGEST_NO_BUNDLE === '1' ? null : bundledCli()
 if (bundle) {
+  markInUse(path.dirname(bundle))
   await import(pathToFileURL(bundle).href)
 } else {
   const { register } = await import('tsx/esm/api')
@@ -64,8 +72,31 @@ function bundledCli() {
   return null
 }
 
-/** A bundle older than this is deleted when a newer one is made (a process that started from it loads its chunks within moments). */
-const OLD_BUNDLE_MS = 10 * 60 * 1000
+/** Mark the bundle in `folder` as used by this process, until it exits (a `digest dev` session loads chunks for its whole life). */
+function markInUse(folder) {
+  const marker = path.join(folder, `.in-use-${process.pid}`)
+  try {
+    writeFileSync(marker, '')
+    process.on('exit', () => rmSync(marker, { force: true }))
+  } catch {
+    // A bundle that cannot be marked is only at risk of being deleted while in use.
+  }
+}
+
+/** Does a live process run the bundle in `folder`? (Markers of processes that died without removing them do not count.) */
+function inUse(folder) {
+  for (const name of readdirSync(folder)) {
+    const pid = /^\.in-use-(\d+)$/.exec(name)?.[1]
+    if (pid === undefined) continue
+    try {
+      process.kill(Number(pid), 0)
+      return true
+    } catch (error) {
+      if (error.code === 'EPERM') return true
+    }
+  }
+  return false
+}
 
 /**
  * Bundle the CLI into the folder `name` in `folder`: its entry `cli.mjs`, and
@@ -110,7 +141,8 @@ function writeBundle(folder, name) {
     if (!/^cli-[0-9a-f]{16}(?:\.mjs)?$/.test(other) || other === name) continue
     const location = path.join(folder, other)
     try {
-      if (Date.now() - statSync(location).mtimeMs > OLD_BUNDLE_MS) rmSync(location, { recursive: true, force: true })
+      const found = statSync(location)
+      if (Date.now() - found.mtimeMs > NEW_BUNDLE_MS && !(found.isDirectory() && inUse(location))) rmSync(location, { recursive: true, force: true })
     } catch {
       // Gone already.
     }

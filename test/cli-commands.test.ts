@@ -148,4 +148,46 @@ describe('the digest launcher', () => {
     expect(bundle).toBeDefined()
     expect(readdirSync(path.join(bundles, bundle!)).filter((name) => name.startsWith('chunk-')).length).toBeGreaterThan(0)
   }, 60_000)
+
+  it('removes bundles of other sources when it makes one, except those a live process runs and those just made', async () => {
+    const { readdirSync, symlinkSync, utimesSync } = await import('node:fs')
+    // A copy of the project whose node_modules links every package but has its own bundle folder.
+    const copy = path.join(work, 'launcher-copy')
+    for (const part of ['src', 'bin', 'package.json', 'package-lock.json']) cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true })
+    mkdirSync(path.join(copy, 'node_modules'))
+    for (const name of readdirSync(path.join(ROOT, 'node_modules'))) {
+      if (name !== '.cache') symlinkSync(path.join(ROOT, 'node_modules', name), path.join(copy, 'node_modules', name))
+    }
+    const bundles = path.join(copy, 'node_modules/.cache/research-digest')
+    mkdirSync(bundles, { recursive: true })
+    const dead = await new Promise<number>((resolve) => {
+      const child = execFile(process.execPath, ['-e', '0'])
+      child.on('exit', () => resolve(child.pid!))
+    })
+    const earlier = new Date(Date.now() - 5 * 60_000)
+    const bundle = (name: string, marker: number | null, made = earlier) => {
+      const folder = path.join(bundles, name)
+      mkdirSync(folder)
+      writeFileSync(path.join(folder, 'cli.mjs'), '')
+      if (marker !== null) writeFileSync(path.join(folder, `.in-use-${marker}`), '')
+      utimesSync(folder, made, made)
+    }
+    bundle('cli-aaaaaaaaaaaaaaaa', process.pid)
+    bundle('cli-bbbbbbbbbbbbbbbb', null)
+    bundle('cli-cccccccccccccccc', dead)
+    bundle('cli-dddddddddddddddd', null, new Date())
+    writeFileSync(path.join(bundles, 'cli-eeeeeeeeeeeeeeee.mjs'), '')
+    utimesSync(path.join(bundles, 'cli-eeeeeeeeeeeeeeee.mjs'), earlier, earlier)
+
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(copy, 'bin/digest.mjs'), '--version'], { cwd: copy })
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    const left = readdirSync(bundles).sort()
+    const made = left.filter((name) => !/^cli-([a-e])\1{15}/.test(name))
+    // Kept: the one this (live) test process marked, and the one just made; gone: unmarked, marked by a dead process, the old single-file kind.
+    expect(left.filter((name) => !made.includes(name))).toEqual(['cli-aaaaaaaaaaaaaaaa', 'cli-dddddddddddddddd'])
+    expect(made).toHaveLength(1)
+    // The --version process marked its bundle while it ran, and unmarked it when it exited.
+    expect(readdirSync(path.join(bundles, made[0]!)).filter((name) => name.startsWith('.in-use-'))).toEqual([])
+    expect(readdirSync(path.join(bundles, made[0]!))).toContain('cli.mjs')
+  }, 60_000)
 })
