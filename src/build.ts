@@ -15,7 +15,7 @@ import { DigestErrors, type DigestError } from './errors.ts'
 import { buildCatalog, type PaperMemory, type TagCache } from './catalog/index.ts'
 import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
-import { outputRecordFile, stampBuild, takeInputs } from './up-to-date.ts'
+import { outputRecordFile, prepareStamp, stampBuild, takeInputs, writeStamp, type PendingStamp } from './up-to-date.ts'
 import { fileState } from './file-state.ts'
 import { parseTaxonomyCached, type CachedTaxonomy, type TaxonomyCache } from './catalog/taxonomy-cache.ts'
 import type { IngestedSource } from './ingest/index.ts'
@@ -234,6 +234,12 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
 export interface BuildSession {
   /** Build as {@link build} does, reading from disk only cache entries no earlier build of the session read. */
   build(options?: BuildOptions): Promise<BuildResult>
+  /**
+   * End the session: stamp the site its last build wrote (as {@link build} does
+   * after each build), so a `digest build` right after `digest dev` finds it up
+   * to date. Nothing is stamped when the last build failed or wrote nothing.
+   */
+  close(): Promise<void>
 }
 
 /**
@@ -248,7 +254,21 @@ export interface BuildSession {
 export function openBuildSession(config: ResolvedConfig): BuildSession {
   const caches = openCaches(config, { retain: true })
   const memory: SessionMemory = { ingest: createIngestMemory(), papers: new Map(), render: createRenderMemory(), output: createOutputMemory() }
-  return { build: (options = {}) => buildWith(config, caches, memory, options) }
+  /** What to stamp the site with when the session ends: the last build's, if it succeeded. */
+  let pending: PendingStamp | null = null
+  return {
+    build: async (options = {}) => {
+      pending = null
+      const inputs = options.write !== false ? await takeInputs(config) : null
+      const result = await buildWith(config, caches, memory, options)
+      pending = inputs && prepareStamp(inputs, result)
+      return result
+    },
+    close: async () => {
+      if (pending) await writeStamp(pending)
+      pending = null
+    },
+  }
 }
 
 /**

@@ -174,6 +174,8 @@ async function runDev(flags: DevFlags): Promise<number> {
   await watcher.close()
   await server.close()
   await running
+  // A `digest build` next finds the site up to date if nothing changed since the last rebuild.
+  await session.close()
   process.stdout.write('Stopped.\n')
   return 0
 }

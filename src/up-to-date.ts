@@ -11,9 +11,9 @@ import { VFile } from 'vfile'
 import type { BuildResult } from './build.ts'
 import { buildInputsDigest } from './build-inputs.ts'
 import type { ResolvedConfig } from './config.ts'
-import { restoreMessages, storeMessages } from './diagnostics/stored-messages.ts'
+import { restoreMessages, storeMessages, type StoredMessage } from './diagnostics/stored-messages.ts'
 import { readBuildStamp, writeBuildStamp } from './output/build-stamp.ts'
-import { outputFingerprint } from './output/write-site.ts'
+import { outputFingerprint, type OutputFingerprint } from './output/write-site.ts'
 
 /** What a build's summary line counts. */
 export interface SummaryCounts {
@@ -66,16 +66,36 @@ export async function takeInputs(config: ResolvedConfig): Promise<BuildInputs | 
   return stampFile ? { stampFile, digest: await buildInputsDigest(config) } : null
 }
 
-/** Stamp the site a build wrote, having read `inputs`; a build that wrote nothing (`write: false`) leaves no stamp. */
-export async function stampBuild(inputs: BuildInputs, result: BuildResult): Promise<void> {
-  const output = result.output?.fingerprint()
-  if (!output) return
-  await writeBuildStamp(inputs.stampFile, {
-    inputs: inputs.digest,
-    output,
+/** A build's stamp, but for the state of its output files, which is taken when the stamp is written. */
+export interface PendingStamp {
+  readonly inputs: BuildInputs
+  readonly counts: SummaryCounts
+  readonly files: ReadonlyArray<{ readonly path: string; readonly messages: readonly StoredMessage[] }>
+  readonly output: () => OutputFingerprint | null
+}
+
+/** What to stamp the site a build wrote with, having read `inputs`; null for a build that wrote nothing (`write: false`). */
+export function prepareStamp(inputs: BuildInputs, result: BuildResult): PendingStamp | null {
+  if (!result.output) return null
+  return {
+    inputs,
     counts: summaryCounts(result),
     files: result.files.map((file) => ({ path: file.path, messages: storeMessages(file.messages) })),
-  })
+    output: result.output.fingerprint,
+  }
+}
+
+/** Write the stamp `pending` stands for (none when an output file is gone already). */
+export async function writeStamp(pending: PendingStamp): Promise<void> {
+  const output = pending.output()
+  if (!output) return
+  await writeBuildStamp(pending.inputs.stampFile, { inputs: pending.inputs.digest, output, counts: pending.counts, files: pending.files })
+}
+
+/** Stamp the site a build wrote, having read `inputs`. */
+export async function stampBuild(inputs: BuildInputs, result: BuildResult): Promise<void> {
+  const pending = prepareStamp(inputs, result)
+  if (pending) await writeStamp(pending)
 }
 
 /** Where the output stage keeps a record of a site's last write (its manifest, its stamp) in the cache folder; null without one. */

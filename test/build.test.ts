@@ -611,3 +611,40 @@ describe('up-to-date check (findUpToDateBuild)', () => {
     expect(await findUpToDateBuild(config)).toBeNull()
   })
 })
+
+describe('a build session that ends (digest dev stopped)', () => {
+  it('stamps the site its last build wrote, so the next digest build finds it up to date; nothing when the last build failed', async () => {
+    const { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs')
+    const { openBuildSession } = await import('../src/build.ts')
+    const { findUpToDateBuild, summaryCounts } = await import('../src/up-to-date.ts')
+    const site = path.join(work, 'session-stamp')
+    const content = path.join(site, 'content')
+    mkdirSync(content, { recursive: true })
+    cpSync(path.join(ROOT, 'templates'), path.join(site, 'templates'), { recursive: true })
+    writeFileSync(path.join(content, 'monthly.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8'))
+    const config = resolveConfig({ contentDir: content, templatesDir: path.join(site, 'templates'), outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+
+    const session = openBuildSession(config)
+    await session.build()
+    appendFileSync(path.join(content, 'monthly.md'), '\n# Attention Is All You Need\nhttps://arxiv.org/abs/1706.03762\nA review added while the session runs.\n')
+    const last = await session.build()
+    // A session's builds leave no stamp of their own; ending it does.
+    expect(await findUpToDateBuild(config)).toBeNull()
+    await session.close()
+    const found = await findUpToDateBuild(config)
+    expect(found && { contentFiles: found.contentFiles, reviews: found.reviews, papers: found.papers }).toEqual(summaryCounts(last))
+    expect(found!.outputFiles).toBe(last.site.size)
+
+    // A session whose last build failed stamps nothing, not even the build before it.
+    const { readdirSync, renameSync, rmSync } = await import('node:fs')
+    const records = path.join(site, 'cache/output')
+    for (const file of readdirSync(records)) if (file.endsWith('.stamp.json')) rmSync(path.join(records, file))
+    const failing = openBuildSession(config)
+    await failing.build()
+    renameSync(content, `${content}-away`)
+    await expect(failing.build()).rejects.toThrow()
+    renameSync(`${content}-away`, content)
+    await failing.close()
+    expect(await findUpToDateBuild(config)).toBeNull()
+  })
+})

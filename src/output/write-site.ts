@@ -226,7 +226,10 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
     await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files: manifest })
   }
   if (plan.memory) plan.memory.last = { version: MANIFEST_VERSION, files: manifest }
-  const fingerprint = () => fingerprintFiles(plan.outDir, plan.files.map(({ relative }) => relative), (relative) => manifest[relative]?.[3] ?? undefined)
+  // Holds the paths and the manifest, not the plan (whose files hold their contents).
+  const { outDir } = plan
+  const paths = plan.files.map(({ relative }) => relative)
+  const fingerprint = () => fingerprintFiles(outDir, paths, (relative) => manifest[relative]?.[3] ?? undefined)
   return { written: counts.written, unchanged: counts.unchanged, removed: counts.removed, rendered: rendering.count, renderMilliseconds: rendering.milliseconds, fingerprint }
 }
 
