@@ -220,7 +220,8 @@ export async function checkContent(config: ResolvedConfig, onProgress: ProgressL
 /**
  * Run the whole pipeline once. Content problems become messages; only setup and
  * I/O failures throw. A build that writes the site with a cache folder leaves a
- * stamp of what it read, wrote and reported, for {@link findUpToDateBuild}.
+ * stamp of what it read, wrote and reported, for `findUpToDateBuild`
+ * (`up-to-date.ts`).
  */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   // Taken before anything is read: a file changed during the build makes the next digest differ.

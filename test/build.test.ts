@@ -3,7 +3,7 @@
  * all-or-nothing (a failed write leaves the previous site as it was), later ones
  * write only what changed.
  */
-import { existsSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -35,6 +35,24 @@ afterAll(async () => {
 afterEach(() => {
   renameHook.fail = null
 })
+
+/** The monthly-digest fixture's text, the content of the small sites below. */
+const MONTHLY = () => readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8')
+
+/**
+ * A small site in `work/<name>`: `content/monthly.md` (the monthly-digest fixture),
+ * a copy of the templates, the repo's taxonomy, and its own cache folder.
+ */
+function monthlySite(name: string) {
+  const site = path.join(work, name)
+  const content = path.join(site, 'content')
+  const templates = path.join(site, 'templates')
+  mkdirSync(content, { recursive: true })
+  cpSync(path.join(ROOT, 'templates'), templates, { recursive: true })
+  writeFileSync(path.join(content, 'monthly.md'), MONTHLY())
+  const config = resolveConfig({ contentDir: content, templatesDir: templates, outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+  return { site, content, templates, config }
+}
 
 /** Every file below `dir`, as `/`-separated relative path → bytes, in sorted order. */
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -420,15 +438,9 @@ describe('deferred files', () => {
   })
 
   it('renders only the pages an edit touches, and every page after a template edit', async () => {
-    const { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } = await import('node:fs')
-    const site = path.join(work, 'touched')
-    const content = path.join(site, 'content')
-    const templates = path.join(site, 'templates')
-    mkdirSync(content, { recursive: true })
-    cpSync(path.join(ROOT, 'templates'), templates, { recursive: true })
-    const monthly = readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8')
-    writeFileSync(path.join(content, 'monthly.md'), monthly)
-    const config = resolveConfig({ contentDir: content, templatesDir: templates, outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    const { statSync } = await import('node:fs')
+    const { site, content, templates, config } = monthlySite('touched')
+    const monthly = MONTHLY()
     const first = await build(config)
     const htmlPages = [...first.site.keys()].filter((file) => file.endsWith('.html')).length
     const untouched = path.join(site, 'dist/papers/1611.02731/index.html')
@@ -511,13 +523,8 @@ describe('deferred files', () => {
   })
 
   it('rebuilds search files deleted from the output folder when nothing else changed, byte for byte', async () => {
-    const { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } = await import('node:fs')
-    const site = path.join(work, 'search-repair')
-    const content = path.join(site, 'content')
-    mkdirSync(content, { recursive: true })
-    writeFileSync(path.join(content, 'monthly.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8'))
-    cpSync(path.join(ROOT, 'templates'), path.join(site, 'templates'), { recursive: true })
-    const config = resolveConfig({ contentDir: content, templatesDir: path.join(site, 'templates'), outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    const { readdirSync, rmSync } = await import('node:fs')
+    const { site, config } = monthlySite('search-repair')
     await build(config)
     const shard = `search/t/${readdirSync(path.join(site, 'dist/search/t'))[0]}`
     const removed = [shard, 'search/f/0.json']
@@ -529,14 +536,9 @@ describe('deferred files', () => {
   })
 
   it('checks content from the build cache without writing to it, reporting what a build reports', async () => {
-    const { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } = await import('node:fs')
+    const { readdirSync, statSync } = await import('node:fs')
     const { checkContent } = await import('../src/build.ts')
-    const site = path.join(work, 'check-cache')
-    const content = path.join(site, 'content')
-    mkdirSync(content, { recursive: true })
-    writeFileSync(path.join(content, 'monthly.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8'))
-    cpSync(path.join(ROOT, 'templates'), path.join(site, 'templates'), { recursive: true })
-    const config = resolveConfig({ contentDir: content, templatesDir: path.join(site, 'templates'), outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    const { site, config } = monthlySite('check-cache')
     const built = await build(config)
     const snapshot = () => readdirSync(path.join(site, 'cache')).map((file) => [file, statSync(path.join(site, 'cache', file)).mtimeMs])
     const before = snapshot()
@@ -614,15 +616,10 @@ describe('up-to-date check (findUpToDateBuild)', () => {
 
 describe('a build session that ends (digest dev stopped)', () => {
   it('stamps the site its last build wrote, so the next digest build finds it up to date; nothing when the last build failed', async () => {
-    const { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs')
+    const { appendFileSync } = await import('node:fs')
     const { openBuildSession } = await import('../src/build.ts')
     const { findUpToDateBuild, summaryCounts } = await import('../src/up-to-date.ts')
-    const site = path.join(work, 'session-stamp')
-    const content = path.join(site, 'content')
-    mkdirSync(content, { recursive: true })
-    cpSync(path.join(ROOT, 'templates'), path.join(site, 'templates'), { recursive: true })
-    writeFileSync(path.join(content, 'monthly.md'), readFileSync(path.join(ROOT, 'test/fixtures/monthly-digest/input.md'), 'utf8'))
-    const config = resolveConfig({ contentDir: content, templatesDir: path.join(site, 'templates'), outDir: path.join(site, 'dist'), cacheDir: path.join(site, 'cache'), topicsFile: path.join(ROOT, 'content/topics.yaml') }, ROOT)
+    const { site, content, config } = monthlySite('session-stamp')
 
     const session = openBuildSession(config)
     await session.build()

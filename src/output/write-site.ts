@@ -222,7 +222,7 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   }
   const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
   // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
-  if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || (counts.restated ?? 0) > 0 || plan.toRender > 0 || !plan.previous)) {
+  if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || counts.restated > 0 || plan.toRender > 0 || !plan.previous)) {
     await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files: manifest })
   }
   if (plan.memory) plan.memory.last = { version: MANIFEST_VERSION, files: manifest }
@@ -261,7 +261,7 @@ export async function writeSite(outDir: string, files: SiteFiles, options: Write
 type Made = { contents: string | Uint8Array | { readonly copyFrom: string } | null; hash: string; size: number }
 type Materialize = (file: PlannedFile, scratchFile: () => Promise<string>) => Promise<Made>
 /** What a write did; `restated`: files kept whose state on disk had changed (their new states must be recorded). */
-type Counts = Pick<WriteReport, 'written' | 'unchanged' | 'removed'> & { readonly restated?: number }
+type Counts = Pick<WriteReport, 'written' | 'unchanged' | 'removed'> & { readonly restated: number }
 
 /** Write only changed files, each atomically; delete files no longer produced. */
 async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: Materialize, manifest: Record<string, ManifestEntry>): Promise<Counts> {
@@ -386,13 +386,16 @@ async function replaceWhole(plan: OutputPlan, materialize: Materialize, manifest
   }
   if (hadPrevious) await rm(retired, { recursive: true, force: true })
   const removed = plan.previous ? Object.keys(plan.previous.files).filter((relative) => !(relative in manifest)).length : 0
-  return { written: plan.files.length, unchanged: 0, removed }
+  return { written: plan.files.length, unchanged: 0, removed, restated: 0 }
 }
 
 async function writeContents(target: string, contents: string | Uint8Array | { readonly copyFrom: string }): Promise<void> {
   if (typeof contents === 'string' || contents instanceof Uint8Array) await writeFile(target, contents)
   else await cp(contents.copyFrom, target)
 }
+
+/** How the manifest records a file made in pieces with an identity (not a hash of its bytes): this, then the identity. */
+const PIECES_IDENTITY = 'pieces:'
 
 /** Pieces are gathered into writes of about this many bytes. */
 const BYTES_PER_WRITE = 1 << 20
@@ -437,7 +440,7 @@ async function writePieces(target: string, { pieces, identity }: Pieces, onMakin
   } finally {
     await handle.close()
   }
-  return { hash: hash ? hash.digest('hex') : `pieces:${identity}`, size }
+  return { hash: hash ? hash.digest('hex') : `${PIECES_IDENTITY}${identity}`, size }
 }
 
 /** File operations in flight at once: enough to keep the disk busy, few enough for any file-descriptor limit. */
@@ -467,7 +470,7 @@ function isFolder(folder: string): boolean {
  * changed.
  */
 function sameBytes(file: PlannedFile, hash: string, target: string): boolean {
-  if (hash.startsWith('pieces:') || (typeof file.contents === 'object' && 'copyFrom' in file.contents)) return false
+  if (hash.startsWith(PIECES_IDENTITY) || (typeof file.contents === 'object' && 'copyFrom' in file.contents)) return false
   try {
     return createHash('sha1').update(readFileSync(target)).digest('hex') === hash
   } catch {
