@@ -174,8 +174,8 @@ interface OpenCaches {
   readonly taxonomy: DiskCache<CachedTaxonomy> | null
   /** Each paper's piece of `papers.json`, as UTF-8. */
   readonly paperPieces: DiskCache<Uint8Array> | null
-  /** Every store, to flush or close them all. */
-  readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close'>>
+  /** Every store, to flush, close or release them all. */
+  readonly all: ReadonlyArray<Pick<DiskCache<unknown>, 'flush' | 'close' | 'release'>>
 }
 
 /**
@@ -239,6 +239,7 @@ export interface BuildSession {
    * End the session: stamp the site its last build wrote (as {@link build} does
    * after each build), so a `digest build` right after `digest dev` finds it up
    * to date. Nothing is stamped when the last build failed or wrote nothing.
+   * Closes the cache files the session holds open.
    */
   close(): Promise<void>
 }
@@ -266,6 +267,7 @@ export function openBuildSession(config: ResolvedConfig): BuildSession {
       return result
     },
     close: async () => {
+      for (const cache of caches.all) cache.release()
       if (pending) await writeStamp(pending)
       pending = null
     },

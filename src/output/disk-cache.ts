@@ -18,15 +18,18 @@
  * When nothing was added, nothing is written.
  *
  * Concurrent builds sharing a cache never corrupt it: each writes its own
- * segment, and the last index written wins. The cache is safe to delete at any
- * time; an unreadable index, segment or entry is a miss.
+ * segment, and the last index written wins. Nor do they fail each other: a cache
+ * opens every segment its index names as it reads the index, so what the index
+ * says is there stays readable while it is open (on POSIX systems an open file
+ * can still be read after another build deletes it), and `has` is true only of
+ * entries it can read. The cache is safe to delete at any time; an unreadable
+ * index, segment or entry is a miss.
  *
  * A process that builds again and again (`digest dev`) opens its caches once with
  * `retain`: values stay in memory between builds, so a rebuild reads from disk
  * only what it never read before, and so does the index (the one it read first,
- * then each one it wrote). Entries another process adds meanwhile are then
- * misses; a segment it deletes is noticed when a read fails, and the index on
- * disk read again.
+ * then each one it wrote), whose segments stay open until {@link DiskCache.release}.
+ * Entries another process adds meanwhile are then misses.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
@@ -47,8 +50,14 @@ export interface DiskCache<T> {
    * cache can still be used afterwards.
    */
   flush(): number
-  /** Close open files without writing anything (for a build that failed, or only reads). */
+  /**
+   * Close open files without writing anything (for a build that failed, or only
+   * reads). With `retain`, the index and the segments it names stay open for the
+   * next build: see {@link release}.
+   */
   close(): void
+  /** Close every open file, and forget the index (with `retain`, at the end of a session; values retained stay). */
+  release(): void
   /** Entries found on disk / asked for, since opening. */
   readonly stats: { hits: number; misses: number }
 }
@@ -122,40 +131,28 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
   const decode = (bytes: Buffer): T => (options.raw ? Uint8Array.prototype.slice.call(bytes) : JSON.parse(bytes.toString('utf8'))) as T
 
   const openIndex = (): OpenIndex | null => {
-    if (index === undefined) index = readIndex(indexFile)
+    if (index === undefined) index = openSnapshot(directory, indexFile)
     return index
   }
-  const closeDescriptors = () => {
-    if (!index) return
-    for (const { fd } of index.descriptors.values()) closeSync(fd)
-    index.descriptors.clear()
-  }
-  /** Whether `index` is the one this process wrote last, kept rather than read again. */
-  let indexWritten = false
   const closeAll = () => {
-    closeDescriptors()
+    if (index) closeReaders(index.descriptors.values())
     index = undefined
-    indexWritten = false
   }
-  /** The stored bytes of `key`: null when the index does not name it, `unreadable` when its segment cannot be read. */
-  const readStored = (key: string): Buffer | null | 'unreadable' => {
+  /** Nothing is written for a build that did not flush: drop what it spilled. */
+  const dropSpilled = () => {
+    if (!spilled) return
+    closeSync(spilled.fd)
+    rmSync(path.join(directory, spilled.file), { force: true })
+    spilled = null
+  }
+  /** The stored bytes of `key`: null when the index does not name it or they cannot be read. */
+  const readStored = (key: string): Buffer | null => {
     try {
       const opened = openIndex()
-      if (!opened?.places.has(key)) return null
-      return readEntry(opened, key) ?? 'unreadable'
+      return opened ? readEntry(opened, key) : null
     } catch {
-      return 'unreadable'
+      return null
     }
-  }
-  const readEntry = (opened: OpenIndex, key: string): Buffer | null => {
-    const place = opened.places.get(key)
-    if (!place) return null
-    let reader = opened.descriptors.get(place.segment)
-    if (reader === undefined) {
-      reader = { fd: openSync(path.join(directory, place.segment), 'r'), window: null, windowStart: 0, lastEnd: 0 }
-      opened.descriptors.set(place.segment, reader)
-    }
-    return readPlace(reader, place)
   }
 
   return {
@@ -173,13 +170,8 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         stats.hits++
         return remembered
       }
-      let bytes = readStored(key)
-      // An index this process kept after writing it may name a segment another build has deleted since: read the one on disk.
-      if (bytes === 'unreadable' && indexWritten) {
-        closeAll()
-        bytes = readStored(key)
-      }
-      if (bytes instanceof Buffer) {
+      const bytes = readStored(key)
+      if (bytes) {
         try {
           const value = decode(bytes)
           used.add(key)
@@ -215,8 +207,7 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
       const written = pending.size + (spilled?.places.size ?? 0)
       if (written === 0) {
         // A session keeps the index it has (an index another build writes meanwhile is seen as misses, never as wrong values).
-        if (retained) closeDescriptors()
-        else closeAll()
+        if (!retained) closeAll()
         used.clear()
         return 0
       }
@@ -229,11 +220,13 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
         const newIndex = writeIndex(directory, name, opened, kept, segment, readEntry)
         // The layout before packs: one file per entry in a folder named like the namespace.
         rmSync(path.join(directory, name), { recursive: true, force: true })
-        closeAll()
-        // A session's next build starts from the index it just wrote rather than read and parse it again.
         if (retained) {
-          index = { ...newIndex, descriptors: new Map() }
-          indexWritten = true
+          // A session's next build starts from the index it just wrote rather than read and parse it again.
+          const reopened = openSegments(directory, newIndex, opened?.descriptors ?? new Map())
+          if (opened) closeReaders([...opened.descriptors].filter(([file]) => !reopened.descriptors.has(file)).map(([, reader]) => reader))
+          index = reopened
+        } else {
+          closeAll()
         }
       } catch {
         // A cache that cannot be written only costs time on the next build.
@@ -243,18 +236,72 @@ export function openDiskCache<T>(directory: string, name: string, options: DiskC
       used.clear()
       return written
     },
+    release() {
+      dropSpilled()
+      closeAll()
+    },
     close() {
-      // A session (retain) keeps the index it read or wrote, as it keeps values.
-      if (retained) closeDescriptors()
-      else closeAll()
-      if (spilled) {
-        // Nothing is written for a build that did not flush: drop what it spilled.
-        closeSync(spilled.fd)
-        rmSync(path.join(directory, spilled.file), { force: true })
-        spilled = null
-      }
+      // A session (retain) keeps the index it read or wrote, and its open segments, as it keeps values.
+      if (!retained) closeAll()
+      dropSpilled()
     },
   }
+}
+
+/** How many times an index is read again when a segment it names is gone by the time it is opened. */
+const SNAPSHOT_ATTEMPTS = 4
+
+/**
+ * Read the index and open every segment it names, so that each entry it names
+ * stays readable while the index is in use, whatever other builds delete. A
+ * segment may be gone between reading the index and opening it (another build
+ * wrote a new index and deleted it): the index is then read again, a few times;
+ * the last time, entries of segments that cannot be opened are left out.
+ */
+function openSnapshot(directory: string, indexFile: string): OpenIndex | null {
+  for (let attempt = 1; ; attempt++) {
+    const read = readIndex(indexFile)
+    if (!read) return null
+    const opened = openSegments(directory, read, new Map())
+    if (opened.complete || attempt === SNAPSHOT_ATTEMPTS) return opened
+    closeReaders(opened.descriptors.values())
+  }
+}
+
+/**
+ * Open the segments `index` names, taking those in `open` as they are; entries
+ * of a segment that cannot be opened are left out, and `complete` is false.
+ */
+function openSegments(directory: string, index: Omit<OpenIndex, 'descriptors'>, open: ReadonlyMap<string, SegmentReader>): OpenIndex & { complete: boolean } {
+  const descriptors = new Map<string, SegmentReader>()
+  const missing = new Set<string>()
+  for (const [file] of index.segments) {
+    const reader = open.get(file) ?? tryOpenSegment(path.join(directory, file))
+    if (reader) descriptors.set(file, reader)
+    else missing.add(file)
+  }
+  if (missing.size === 0) return { segments: index.segments, places: index.places, descriptors, complete: true }
+  const places = new Map([...index.places].filter(([, place]) => !missing.has(place.segment)))
+  return { segments: index.segments, places, descriptors, complete: false }
+}
+
+function tryOpenSegment(file: string): SegmentReader | null {
+  try {
+    return { fd: openSync(file, 'r'), window: null, windowStart: 0, lastEnd: 0 }
+  } catch {
+    return null
+  }
+}
+
+function closeReaders(readers: Iterable<SegmentReader>): void {
+  for (const { fd } of readers) closeSync(fd)
+}
+
+/** One entry's bytes from the segments `opened` holds open; null when it names no such entry or the file is shorter. */
+function readEntry(opened: OpenIndex, key: string): Buffer | null {
+  const place = opened.places.get(key)
+  const reader = place && opened.descriptors.get(place.segment)
+  return reader ? readPlace(reader, place) : null
 }
 
 /** Read an index; null when there is none or it is not one this version reads. */

@@ -446,13 +446,26 @@ async function writePieces(target: string, { pieces, identity }: Pieces, onMakin
 /** File operations in flight at once: enough to keep the disk busy, few enough for any file-descriptor limit. */
 const WRITE_CONCURRENCY = 32
 
-/** Run `task` over `items`, at most `limit` at a time; rejects on the first failure. */
+/**
+ * Run `task` over `items`, at most `limit` at a time. After a failure no task
+ * starts, and once those under way have ended it rejects with the first error:
+ * so a caller that then deletes the folder they write to does not race them
+ * (which failed with ENOTEMPTY, in place of the error that stopped the build).
+ */
 async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0
+  const errors: unknown[] = []
   const worker = async () => {
-    while (next < items.length) await task(items[next++]!)
+    while (errors.length === 0 && next < items.length) {
+      try {
+        await task(items[next++]!)
+      } catch (error) {
+        errors.push(error)
+      }
+    }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  if (errors.length > 0) throw errors[0]
 }
 
 function isFolder(folder: string): boolean {

@@ -3,7 +3,7 @@
  * nothing writes nothing, entries not used by the build that adds something are
  * dropped, and a damaged pack is only a set of misses.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -11,6 +11,10 @@ import { openDiskCache } from '../../src/output/disk-cache.ts'
 
 const work = mkdtempSync(path.join(tmpdir(), 'digest-packs-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+/** The segment files the index of namespace `name` names, in its order. */
+const segmentsNaming = (directory: string, name: string): string[] =>
+  (JSON.parse(readFileSync(path.join(directory, `${name}.pack`), 'utf8')) as { segments: Array<[string, number]> }).segments.map(([file]) => file)
 
 describe('the disk cache', () => {
   it('reads every entry right in any order: forwards (through read-ahead windows, across their ends), backwards, and entries larger than a window', () => {
@@ -92,12 +96,13 @@ describe('the disk cache', () => {
     cache.keep('b')
     cache.set('c', { n: 3 })
     expect(cache.flush()).toBe(1)
-    // The segments are gone: what was read or set is still there, the same value; what was only kept is read from disk, and missing.
+    // Another build deletes the segments: what was read or set is still there, the same value; what was only kept
+    // is read from the segment the cache holds open.
     for (const file of readdirSync(directory)) if (file.endsWith('.seg')) rmSync(path.join(directory, file))
     expect(cache.get('a')).toBe(a)
     expect(cache.get('c')).toEqual({ n: 3 })
     expect(cache.has('b')).toBe(true)
-    expect(cache.get('b')).toBeUndefined()
+    expect(cache.get('b')).toEqual({ n: 2 })
     expect(cache.flush()).toBe(0)
     // A build that uses only `c` lets `a` go, from memory as from the index.
     expect(cache.get('c')).toEqual({ n: 3 })
@@ -108,7 +113,7 @@ describe('the disk cache', () => {
     expect(cache.get('d')).toEqual({ n: 4 })
   })
 
-  it('with retain, keeps the index it wrote, and reads the one on disk again only when a segment it names is gone', () => {
+  it('with retain, keeps the index it wrote and its segments open until release(): entries another build adds are misses, entries it deletes stay readable', () => {
     const directory = path.join(work, 'retained-index')
     const first = openDiskCache<{ n: number }>(directory, 'things')
     first.set('a', { n: 1 })
@@ -118,17 +123,67 @@ describe('the disk cache', () => {
     session.set('b', { n: 2 })
     session.flush()
     session.close()
-    // Another build adds `c` after the session wrote its index: the session does not read the index again for it.
+    // Another build adds `c` after the session wrote its index, drops `a` (it did not use it) and deletes its segment.
     const other = openDiskCache<{ n: number }>(directory, 'things')
     expect(other.get('b')).toEqual({ n: 2 })
     other.set('c', { n: 3 })
     other.flush()
+    expect(segmentsNaming(directory, 'things')).toHaveLength(2)
     expect(session.has('c')).toBe(false)
-    // That build dropped `a` (it did not use it) and deleted its segment: reading it fails, so the session reads the index on disk, which has `c`.
+    expect(session.get('c')).toBeUndefined()
+    // The session still holds the segment of `a` open.
     expect(session.has('a')).toBe(true)
-    expect(session.get('a')).toBeUndefined()
-    expect(session.get('c')).toEqual({ n: 3 })
-    expect(session.get('b')).toEqual({ n: 2 })
+    expect(session.get('a')).toEqual({ n: 1 })
+    // Released, it reads the index on disk again, which has `c`.
+    session.release()
+    expect([session.get('b'), session.get('c')]).toEqual([{ n: 2 }, { n: 3 }])
+    session.release()
+  })
+
+  it('reads every entry has() names while another build compacts the cache and deletes its segments', () => {
+    const directory = path.join(work, 'compacted-meanwhile')
+    const seed = openDiskCache<string>(directory, 'html')
+    for (let i = 0; i < 10; i++) seed.set(`k${i}`, `value ${i}`.repeat(50))
+    seed.flush()
+    const reading = openDiskCache<string>(directory, 'html')
+    expect(reading.has('k3')).toBe(true)
+    // Another build uses one entry of ten: it copies it into a new segment and deletes the old one.
+    const other = openDiskCache<string>(directory, 'html')
+    other.keep('k0')
+    other.set('new', 'n')
+    other.flush()
+    const [segment] = segmentsNaming(directory, 'html')
+    expect(segmentsNaming(directory, 'html')).toHaveLength(1)
+    expect(readdirSync(directory).filter((file) => file.endsWith('.seg'))).toEqual([segment])
+    // The first build reads what its index named, from the segment it opened with the index.
+    expect(Array.from({ length: 10 }, (_, i) => reading.get(`k${i}`))).toEqual(Array.from({ length: 10 }, (_, i) => `value ${i}`.repeat(50)))
+    expect(reading.get('new')).toBeUndefined()
+    reading.close()
+    const after = openDiskCache<string>(directory, 'html')
+    expect([after.get('k0'), after.get('k3'), after.get('new')]).toEqual(['value 0'.repeat(50), undefined, 'n'])
+    after.close()
+  })
+
+  it('leaves out the entries of a segment that is gone when the index is read: has() is false and get() a miss', () => {
+    const directory = path.join(work, 'segment-gone')
+    const one = openDiskCache<string>(directory, 'c')
+    one.set('a', 'A')
+    one.flush()
+    const two = openDiskCache<string>(directory, 'c')
+    two.keep('a')
+    two.set('b', 'B')
+    two.flush()
+    const [first] = segmentsNaming(directory, 'c')
+    rmSync(path.join(directory, first!))
+    const three = openDiskCache<string>(directory, 'c')
+    expect([three.has('a'), three.has('b')]).toEqual([false, true])
+    expect([three.get('a'), three.get('b')]).toEqual([undefined, 'B'])
+    expect(three.stats).toEqual({ hits: 1, misses: 1 })
+    // Its next index names only what it can read.
+    three.set('c', 'C')
+    three.flush()
+    expect(segmentsNaming(directory, 'c')).not.toContain(first)
+    three.close()
   })
 
   it('writes nothing when nothing was added, keeps entries that were read, and survives a garbage pack', () => {
