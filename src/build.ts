@@ -26,7 +26,7 @@ import type { RenderedSummary } from './render/markdown.ts'
 import { createRenderMemory, renderSite, renderSummaries, sourceInfo, type RenderMemory } from './render/index.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
-import { createOutputMemory, planOutput, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
+import { createOutputMemory, planOutput, saveOutputMemory, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type CachedSummaryText, type SummaryCache } from './render/summary-cache.ts'
 import { sourcePath } from './source-root.ts'
 
@@ -233,13 +233,25 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
 
 /** Builds of one site in one process, sharing what they read from the build cache. */
 export interface BuildSession {
-  /** Build as {@link build} does, reading from disk only cache entries no earlier build of the session read. */
+  /**
+   * Build as {@link build} does, reading from disk only cache entries no earlier
+   * build of the session read. What only later processes need is not written:
+   * the cache's new entries and the output manifest wait for {@link save}.
+   */
   build(options?: BuildOptions): Promise<BuildResult>
   /**
-   * End the session: stamp the site its last build wrote (as {@link build} does
-   * after each build), so a `digest build` right after `digest dev` finds it up
-   * to date. Nothing is stamped when the last build failed or wrote nothing.
-   * Closes the cache files the session holds open.
+   * Write what the session's builds left in memory only, for the processes after
+   * it: new cache entries, and the manifest of the output written last. (`digest
+   * dev` saves once it has been idle a moment, so an edit's rebuild does not wait
+   * for it.) Until then a build in another process re-renders what the session
+   * rendered, and checks the files it wrote by their bytes: slower, never wrong.
+   */
+  save(): Promise<void>
+  /**
+   * End the session: save, then stamp the site its last build wrote (as
+   * {@link build} does after each build), so a `digest build` right after
+   * `digest dev` finds it up to date. Nothing is stamped when the last build
+   * failed or wrote nothing. Closes the cache files the session holds open.
    */
   close(): Promise<void>
 }
@@ -258,6 +270,13 @@ export function openBuildSession(config: ResolvedConfig): BuildSession {
   const memory: SessionMemory = { ingest: createIngestMemory(), papers: new Map(), render: createRenderMemory(), output: createOutputMemory() }
   /** What to stamp the site with when the session ends: the last build's, if it succeeded. */
   let pending: PendingStamp | null = null
+  /** Saves one after the other (they write the same files). */
+  let saving: Promise<void> = Promise.resolve()
+  const save = (): Promise<void> =>
+    (saving = saving.then(async () => {
+      for (const cache of caches.all) cache.flush()
+      await saveOutputMemory(memory.output)
+    }))
   return {
     build: async (options = {}) => {
       pending = null
@@ -266,7 +285,9 @@ export function openBuildSession(config: ResolvedConfig): BuildSession {
       pending = inputs && prepareStamp(inputs, result)
       return result
     },
+    save,
     close: async () => {
+      await save()
       for (const cache of caches.all) cache.release()
       if (pending) await writeStamp(pending)
       pending = null
@@ -327,14 +348,14 @@ async function buildWith(config: ResolvedConfig, caches: OpenCaches, memory: Ses
       output = await writeOutput(plan)
       // Pages are made while they are written (so the site is never all in memory): count that time as pages.
       timings.pages += output.renderMilliseconds
-      // Cache new renders only once the build succeeded.
-      for (const cache of caches.all) cache.flush()
+      // Cache new renders only once the build succeeded; a session does when saved (see BuildSession.save).
+      if (!memory) for (const cache of caches.all) cache.flush()
     }
     timings.output = performance.now() - started - (output?.renderMilliseconds ?? 0)
 
     return { files, sources, papers, site, output, timings }
   } finally {
-    // Flushed caches are closed already; after a failure, nothing is written (retained values stay in memory).
+    // Flushed caches are closed already; after a failure, nothing is written (a session's new entries stay in memory, for its next save).
     for (const cache of caches.all) cache.close()
   }
 }

@@ -124,6 +124,9 @@ async function runCheck(flags: SiteFlags): Promise<number> {
   return report({ files: result.files, ...summaryCounts(result) }, flags, performance.now() - started, null, true)
 }
 
+/** How long `digest dev` waits after a rebuild, with no change coming, before it saves the session (see BuildSession.save). */
+const SAVE_AFTER_IDLE_MS = 1000
+
 async function runDev(flags: DevFlags): Promise<number> {
   const config = await configFrom(flags)
   // One session for the server's life: a rebuild reads from the build cache only what the edit changed.
@@ -148,7 +151,18 @@ async function runDev(flags: DevFlags): Promise<number> {
   if (firstError) server.showError(firstError)
   let running: Promise<void> | null = null
   let again = false
+  // The cache and manifest are saved once no rebuild came for a moment, so a rebuild does not wait for them.
+  let saveTimer: NodeJS.Timeout | null = null
+  const saveWhenIdle = () => {
+    if (saveTimer) clearTimeout(saveTimer)
+    saveTimer = setTimeout(() => {
+      saveTimer = null
+      if (!running) void session.save()
+    }, SAVE_AFTER_IDLE_MS)
+  }
+  saveWhenIdle()
   const onChange = (changed: string[]) => {
+    if (saveTimer) clearTimeout(saveTimer)
     if (running) {
       again = true
       return
@@ -162,6 +176,7 @@ async function runDev(flags: DevFlags): Promise<number> {
         else server.reload()
       } while (again)
       running = null
+      saveWhenIdle()
     })()
   }
   const watched = [config.contentDir, config.templatesDir, config.publicDir, path.join(config.root, CONFIG_FILE_NAME)].filter((file) => existsSync(file) || file.endsWith(CONFIG_FILE_NAME))
@@ -171,10 +186,11 @@ async function runDev(flags: DevFlags): Promise<number> {
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+  if (saveTimer) clearTimeout(saveTimer)
   await watcher.close()
   await server.close()
   await running
-  // A `digest build` next finds the site up to date if nothing changed since the last rebuild.
+  // Saves; and a `digest build` next finds the site up to date if nothing changed since the last rebuild.
   await session.close()
   process.stdout.write('Stopped.\n')
   return 0

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { build, type BuildResult } from '../src/build.ts'
 import { resolveConfig } from '../src/config.ts'
-import { createOutputMemory, fileContents, writeSite, type SiteFileContents } from '../src/output/write-site.ts'
+import { createOutputMemory, fileContents, saveOutputMemory, writeSite, type SiteFileContents } from '../src/output/write-site.ts'
 
 // `rename` is wrapped so one test can make the swap-in step fail; everything else is the real fs.
 const renameHook = vi.hoisted(() => ({ fail: null as null | ((from: string, to: string) => boolean) }))
@@ -323,7 +323,7 @@ describe('deferred files', () => {
     expect(renders).toEqual([])
   })
 
-  it('remembers its last write for the next one in the same process: no manifest read, no check on disk; a failed write is not remembered', async () => {
+  it('remembers its last write for the next one in the same process: no manifest read, no check on disk, the manifest written when saved; a failed write is not remembered', async () => {
     const outDir = path.join(work, 'memory', 'dist')
     const manifestFile = path.join(work, 'memory', 'manifest.json')
     const site = (aText: string) =>
@@ -339,6 +339,10 @@ describe('deferred files', () => {
     // Files this process wrote are trusted: the deleted one is not noticed...
     expect(await writeSite(outDir, site('a2'), { manifestFile, memory })).toMatchObject({ written: 1, unchanged: 1, removed: 0 })
     expect(existsSync(path.join(outDir, 'b.txt'))).toBe(false)
+    // The manifest is written when the memory is saved, not by the write.
+    expect(await readFile(manifestFile, 'utf8')).toBe('not json')
+    await saveOutputMemory(memory)
+    expect(JSON.parse(await readFile(manifestFile, 'utf8'))).toMatchObject({ files: { 'a/index.html': expect.any(Array), 'b.txt': expect.any(Array) } })
     // ...until a write without that memory checks every file on disk.
     expect(await writeSite(outDir, site('a2'), { manifestFile })).toMatchObject({ written: 1, unchanged: 1 })
     expect(await readFile(path.join(outDir, 'b.txt'), 'utf8')).toBe('b')
@@ -615,6 +619,36 @@ describe('up-to-date check (findUpToDateBuild)', () => {
 })
 
 describe('a build session that ends (digest dev stopped)', () => {
+  it('writes the cache and the output manifest only when saved; another build then takes everything from them', async () => {
+    const { appendFileSync, readdirSync } = await import('node:fs')
+    const { openBuildSession } = await import('../src/build.ts')
+    const { outputRecordFile } = await import('../src/up-to-date.ts')
+    const { site, content, config } = monthlySite('session-save')
+    const cacheDir = path.join(site, 'cache')
+    const packs = () => (existsSync(cacheDir) ? readdirSync(cacheDir).filter((file) => file.endsWith('.pack')) : [])
+    const manifest = outputRecordFile(config, 'json')!
+
+    const session = openBuildSession(config)
+    await session.build()
+    expect(packs()).toEqual([])
+    expect(existsSync(manifest)).toBe(false)
+    await session.save()
+    expect(packs()).toEqual(expect.arrayContaining(['summaries.pack', 'summary-html.pack', 'summary-text.pack', 'ingest.pack', 'search.pack']))
+    expect(existsSync(manifest)).toBe(true)
+    // Another build renders nothing again and writes nothing: it found the session's summaries and files.
+    expect((await build(config)).output).toMatchObject({ written: 0, rendered: 0, removed: 0 })
+
+    // An edit: the session's manifest on disk stays as it was until the next save.
+    const saved = readFileSync(manifest, 'utf8')
+    appendFileSync(path.join(content, 'monthly.md'), '\n# Attention Is All You Need\nhttps://arxiv.org/abs/1706.03762\nA review added while the session runs.\n')
+    const edited = await session.build()
+    expect(edited.output!.written).toBeGreaterThan(0)
+    expect(readFileSync(manifest, 'utf8')).toBe(saved)
+    await session.close()
+    expect(readFileSync(manifest, 'utf8')).not.toBe(saved)
+    expect((await build(config)).output).toMatchObject({ written: 0, rendered: 0, removed: 0 })
+  })
+
   it('stamps the site its last build wrote, so the next digest build finds it up to date; nothing when the last build failed', async () => {
     const { appendFileSync } = await import('node:fs')
     const { openBuildSession } = await import('../src/build.ts')

@@ -107,11 +107,29 @@ export interface WriteOptions {
 export interface OutputMemory {
   /** @internal the manifest of the last write that succeeded */
   last: Manifest | null
+  /**
+   * @internal the manifest file a write with this memory did not write yet, and what to write to it: a session's
+   * next write reads the memory, not the file, which is for the next process ({@link saveOutputMemory})
+   */
+  unsaved: { readonly file: string; readonly manifest: Manifest } | null
 }
 
 /** An empty {@link OutputMemory}, for the first write of a session. */
 export function createOutputMemory(): OutputMemory {
-  return { last: null }
+  return { last: null, unsaved: null }
+}
+
+/**
+ * Write the manifest the writes with `memory` left unwritten (the latest), for
+ * the builds of other processes. Until then a build in another process reads the
+ * manifest before them: slower (it checks the files they wrote by their bytes),
+ * never wrong.
+ */
+export async function saveOutputMemory(memory: OutputMemory): Promise<void> {
+  const unsaved = memory.unsaved
+  if (!unsaved) return
+  memory.unsaved = null
+  await writeManifest(unsaved.file, unsaved.manifest)
 }
 
 /** Is `contents` made on demand? */
@@ -221,11 +239,16 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
     return made
   }
   const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
+  const record: Manifest = { version: MANIFEST_VERSION, files: manifest }
   // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
   if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || counts.restated > 0 || plan.toRender > 0 || !plan.previous)) {
-    await writeManifest(plan.manifestFile, { version: MANIFEST_VERSION, files: manifest })
+    // A session writes it when saved: its next write starts from the memory.
+    if (plan.memory) plan.memory.unsaved = { file: plan.manifestFile, manifest: record }
+    else await writeManifest(plan.manifestFile, record)
+  } else if (plan.memory?.unsaved) {
+    plan.memory.unsaved = { file: plan.memory.unsaved.file, manifest: record }
   }
-  if (plan.memory) plan.memory.last = { version: MANIFEST_VERSION, files: manifest }
+  if (plan.memory) plan.memory.last = record
   // Holds the paths and the manifest, not the plan (whose files hold their contents).
   const { outDir } = plan
   const paths = plan.files.map(({ relative }) => relative)

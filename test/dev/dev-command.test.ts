@@ -1,10 +1,12 @@
 /**
  * `digest dev` as a maintainer uses it: start it on a free port, fetch a page,
  * edit a content file, see the served site change and a live-reload event
- * arrive within seconds, then stop it cleanly with no process left behind.
+ * arrive within seconds, see the session saved once idle, then stop it cleanly
+ * with no process left behind.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -72,6 +74,9 @@ describe('digest dev', () => {
     expect(await reloaded).toBe(true)
     const seconds = (Date.now() - edited) / 1000
     expect(seconds).toBeLessThan(15)
+    // Idle a moment after the rebuild, the server saves the session: the output manifest on disk lists the new page.
+    const manifest = path.join(ROOT, '.cache/output', `${createHash('sha1').update(path.join(work, 'dist')).digest('hex').slice(0, 16)}.json`)
+    await waitFor(() => (existsSync(manifest) && readFileSync(manifest, 'utf8').includes('"papers/2501.99999/index.html"') ? true : null), 15_000, 'the session to be saved')
 
     // A content error is reported in the terminal; the server keeps serving.
     writeFileSync(path.join(content, 'broken.md'), '---\ntitle: [unclosed\n---\n# Still builds\nhttps://arxiv.org/abs/2501.99998\n')
