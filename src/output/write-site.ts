@@ -320,7 +320,7 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
   const pending: PlannedFile[] = []
   for (const file of plan.files) {
     const state = file.identity ? intact(file, file.identity) : undefined
-    if (state !== undefined) manifest[file.relative] = [file.identity!.hash, file.identity!.size, file.key, state]
+    if (state !== undefined) manifest[file.relative] = entryKept(previous.files[file.relative]!, file.key, state)
     else pending.push(file)
   }
   try {
@@ -362,6 +362,15 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
     await rmdir(path.join(outDir, ...folder.split('/'))).catch(() => {})
   }
   return { written, unchanged: plan.files.length - written, removed: gone.length, restated }
+}
+
+/**
+ * The manifest entry of a file kept as the previous write left it (same hash and
+ * size): that write's entry itself when nothing else changed, as for nearly every
+ * file of a session's rebuild, rather than a copy of it.
+ */
+function entryKept(before: ManifestEntry, key: string | null, state: string | null): ManifestEntry {
+  return before[2] === key && before[3] === state ? before : [before[0], before[1], key, state]
 }
 
 /** Write the whole site to a staging folder, then swap it in for the previous one. */

@@ -22,13 +22,20 @@ import type { PaperView } from './view-model.ts'
  */
 export interface KeyMemory {
   site: string | null
-  previous: Map<string, { readonly inputs: readonly unknown[]; readonly key: string }>
-  current: Map<string, { readonly inputs: readonly unknown[]; readonly key: string }>
+  /** How many builds made keys with this memory. */
+  builds: number
+  /**
+   * Each file's key and the inputs it was made from, and the last build that
+   * asked for it. Records are updated in place: a rebuild after an edit changes
+   * a few and allocates none for the others (a new map of 43,000 records per
+   * rebuild at 10k reviews cost time to make and more to collect).
+   */
+  readonly keys: Map<string, { inputs: readonly unknown[]; key: string; build: number }>
 }
 
 /** Make an empty {@link KeyMemory}. */
 export function createKeyMemory(): KeyMemory {
-  return { site: null, previous: new Map(), current: new Map() }
+  return { site: null, builds: 0, keys: new Map() }
 }
 
 /** Keys for the pages and per-paper files of one build. */
@@ -47,8 +54,12 @@ export class PageKeys {
     this.#memory = memory
     if (memory) {
       // Only the last build's keys are remembered, and none made for another site.
-      memory.previous = memory.site === this.#site ? memory.current : new Map()
-      memory.current = new Map()
+      if (memory.site === this.#site) {
+        for (const [id, record] of memory.keys) if (record.build !== memory.builds) memory.keys.delete(id)
+      } else {
+        memory.keys.clear()
+      }
+      memory.builds++
       memory.site = this.#site
     }
     for (const view of views) {
@@ -77,10 +88,18 @@ export class PageKeys {
     const memory = this.#memory
     if (!memory) return this.of(...parts())
     const made = inputs()
-    const before = memory.previous.get(id)
-    const key = before && before.inputs.length === made.length && before.inputs.every((input, index) => input === made[index]) ? before.key : this.of(...parts())
-    memory.current.set(id, { inputs: made, key })
-    return key
+    const record = memory.keys.get(id)
+    if (!record) {
+      const key = this.of(...parts())
+      memory.keys.set(id, { inputs: made, key, build: memory.builds })
+      return key
+    }
+    if (record.inputs.length !== made.length || !record.inputs.every((input, index) => input === made[index])) {
+      record.inputs = made
+      record.key = this.of(...parts())
+    }
+    record.build = memory.builds
+    return record.key
   }
 
   /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
