@@ -157,7 +157,7 @@ async function runDev(flags: DevFlags): Promise<number> {
     if (saveTimer) clearTimeout(saveTimer)
     saveTimer = setTimeout(() => {
       saveTimer = null
-      if (!running) void session.save()
+      if (!running) session.save().catch((error: unknown) => process.stderr.write(`research-digest: could not save the build cache: ${error instanceof Error ? error.message : String(error)}\n`))
     }, SAVE_AFTER_IDLE_MS)
   }
   saveWhenIdle()
