@@ -28,7 +28,7 @@ export interface KeyMemory {
    * Each file's key and the inputs it was made from, and the last build that
    * asked for it. Records are updated in place: a rebuild after an edit changes
    * a few and allocates none for the others (a new map of 43,000 records per
-   * rebuild at 10k reviews cost time to make and more to collect).
+   * rebuild at 10k reviews, all garbage by the next one).
    */
   readonly keys: Map<string, { inputs: readonly unknown[]; key: string; build: number }>
 }

@@ -1,7 +1,7 @@
 /**
  * Writing the site when making a file fails: the build fails with that file's
  * error (not one from cleaning up while other writes are under way), the
- * previous site stays as it was, and no staging folder is left behind.
+ * previous site's files are still there, and no staging folder is left behind.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
