@@ -1,9 +1,10 @@
 /**
  * Is the site up to date? A build that writes the site with a cache folder
  * leaves a stamp (see `output/build-stamp.ts`) of what it read, wrote and
- * reported, and so does a build session (`digest dev`) when it ends; {@link findUpToDateBuild} finds that build again while nothing it
- * read changed and every file it wrote is as it left it. This module loads none
- * of the pipeline, so the CLI answers "nothing changed" without loading it.
+ * reported, and so does a build session (`digest dev`) when it ends;
+ * {@link findUpToDateBuild} finds that build again while nothing it read changed
+ * and every file it wrote is as it left it. This module loads none of the
+ * pipeline, so the CLI answers "nothing changed" without loading it.
  */
 import { createHash } from 'node:crypto'
 import path from 'node:path'

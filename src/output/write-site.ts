@@ -241,12 +241,14 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
   const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
   const record: Manifest = { version: MANIFEST_VERSION, files: manifest }
   // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
-  if (plan.manifestFile && (counts.written > 0 || counts.removed > 0 || counts.restated > 0 || plan.toRender > 0 || !plan.previous)) {
-    // A session writes it when saved: its next write starts from the memory.
-    if (plan.memory) plan.memory.unsaved = { file: plan.manifestFile, manifest: record }
-    else await writeManifest(plan.manifestFile, record)
-  } else if (plan.memory?.unsaved) {
-    plan.memory.unsaved = { file: plan.memory.unsaved.file, manifest: record }
+  const news = counts.written > 0 || counts.removed > 0 || counts.restated > 0 || plan.toRender > 0 || !plan.previous
+  if (plan.manifestFile) {
+    // A session writes it when saved (its next write starts from the memory); until then the latest record is the one to write.
+    if (plan.memory) {
+      if (news || plan.memory.unsaved) plan.memory.unsaved = { file: plan.manifestFile, manifest: record }
+    } else if (news) {
+      await writeManifest(plan.manifestFile, record)
+    }
   }
   if (plan.memory) plan.memory.last = record
   // Holds the paths and the manifest, not the plan (whose files hold their contents).
