@@ -33,7 +33,10 @@ export interface TagCache {
  * fields, is that build's paper object: what later stages compute from a paper
  * (its digest, its view) is remembered by object.
  */
-export type PaperMemory = Map<string, Paper>
+export type PaperMemory = Map<string, Paper> & {
+  /** The tag cache fingerprint (taxonomy and tagger) the remembered papers were tagged with. */
+  tagFingerprint?: string | null
+}
 
 /** Merge, title, identify and tag the reviews of all sources. With `memory`, unchanged papers are the objects of the previous build (and `memory` then holds this build's). */
 export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null = null, memory: PaperMemory | null = null): Paper[] {
@@ -46,6 +49,9 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   const ids = assignIds(drafts)
   const papers = drafts.map((draft, index): Paper => {
     const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
+    const before = memory?.get(ids[index]!)
+    // The paper of the previous build, made from the same review records: the same tags, unless the taxonomy or tagger changed.
+    if (before && memory && memory.tagFingerprint === (tagCache?.fingerprint ?? null) && tagCache && sameDraft(before, draft)) return before
     let tags: string[] | undefined
     let key: string | null = null
     if (tagCache) {
@@ -66,12 +72,12 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
       tags,
       reviews: draft.reviews,
     }
-    const before = memory?.get(paper.id)
     return before && samePaper(before, paper) ? before : paper
   })
   if (memory) {
     memory.clear()
     for (const paper of papers) memory.set(paper.id, paper)
+    memory.tagFingerprint = tagCache?.fingerprint ?? null
   }
   return papers.sort(comparePapers)
 }
@@ -105,6 +111,21 @@ function samePaper(a: Paper, b: Paper): boolean {
     const [x, y] = [a[key], b[key]]
     return Array.isArray(x) && Array.isArray(y) ? x.length === y.length && x.every((item, index) => item === y[index]) : x === y
   })
+}
+
+/** Would `draft` make `paper` again (tags aside)? Fields compared as {@link samePaper} does. */
+function sameDraft(paper: Paper, draft: PaperDraft): boolean {
+  return (
+    paper.title === draft.title &&
+    paper.arxivId === draft.arxivId &&
+    paper.url === draft.url &&
+    sameItems(paper.links, draft.links) &&
+    sameItems(paper.reviews, draft.reviews)
+  )
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index])
 }
 
 /** The first stated title, else a readable fallback built from the paper's identity. */

@@ -112,11 +112,13 @@ export interface OutputMemory {
    * next write reads the memory, not the file, which is for the next process ({@link saveOutputMemory})
    */
   unsaved: { readonly file: string; readonly manifest: Manifest } | null
+  /** @internal the paths of the last write's site, sorted: the next write's, when it has the same paths (as after an edit) */
+  order: { readonly paths: readonly string[]; readonly members: ReadonlySet<string> } | null
 }
 
 /** An empty {@link OutputMemory}, for the first write of a session. */
 export function createOutputMemory(): OutputMemory {
-  return { last: null, unsaved: null }
+  return { last: null, unsaved: null, order: null }
 }
 
 /**
@@ -198,10 +200,10 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
   const memory = options.memory ?? null
   const remembered = memory?.last ?? null
   const previous = remembered ?? (manifestFile ? await readManifest(manifestFile) : null)
-  const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const planned: PlannedFile[] = []
   let toRender = 0
-  for (const [relative, contents] of sorted) {
+  for (const relative of sortedPaths(files, memory)) {
+    const contents = files.get(relative)!
     checkSafe(relative)
     if (!isDeferred(contents)) {
       planned.push({ relative, contents, key: null, identity: await contentIdentity(contents) })
@@ -213,6 +215,41 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
     planned.push({ relative, contents, key: contents.key, identity: known ? { hash: before[0], size: before[1] } : null })
   }
   return { outDir, manifestFile, files: planned, previous, previousIsOwn: remembered !== null, memory, toRender, onRendered: options.onRendered ?? (() => {}) }
+}
+
+/**
+ * The paths of `files` in order. A session's write merges the few paths that are
+ * new (an edit renames a few search files) into the previous write's order, less
+ * the ones that are gone, rather than sorting 43,000 paths again (about 30 ms).
+ */
+function sortedPaths(files: SiteFiles, memory: OutputMemory | null): readonly string[] {
+  const previous = memory?.order ?? null
+  if (previous === null) {
+    const order = [...files.keys()].sort(comparePaths)
+    if (memory) memory.order = { paths: order, members: new Set(order) }
+    return order
+  }
+  const kept = previous.paths.filter((relative) => files.has(relative))
+  const added = [...files.keys()].filter((relative) => !previous.members.has(relative)).sort(comparePaths)
+  if (added.length === 0 && kept.length === previous.paths.length) return previous.paths
+  const order = mergeSorted(kept, added)
+  memory!.order = { paths: order, members: new Set(order) }
+  return order
+}
+
+function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Two sorted lists of distinct paths as one sorted list. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const merged: string[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length && j < b.length) merged.push(comparePaths(a[i]!, b[j]!) < 0 ? a[i++]! : b[j++]!)
+  while (i < a.length) merged.push(a[i++]!)
+  while (j < b.length) merged.push(b[j++]!)
+  return merged
 }
 
 /**

@@ -20,7 +20,7 @@ import { createKeyMemory, PageKeys, type KeyMemory } from './page-keys.ts'
 import type { RenderedSummary } from './markdown.ts'
 import { renderEach } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
-import { planPages, type PagePlan } from './pages.ts'
+import { createPaperPlanMemory, planPages, type PagePlan, type PaperPlanMemory } from './pages.ts'
 import { renderRobots, renderSitemap } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
 import { createTemplateRenderer } from './templates.ts'
@@ -48,11 +48,12 @@ export interface RenderInput {
 export interface RenderMemory {
   readonly views: ViewMemory
   readonly keys: KeyMemory
+  readonly paperPages: PaperPlanMemory
 }
 
 /** Make an empty {@link RenderMemory}. */
 export function createRenderMemory(): RenderMemory {
-  return { views: createViewMemory(), keys: createKeyMemory() }
+  return { views: createViewMemory(), keys: createKeyMemory(), paperPages: createPaperPlanMemory() }
 }
 
 /** The rendered site and the views it was built from. */
@@ -119,7 +120,8 @@ export function renderSite(input: RenderInput): RenderResult {
 
   const sourceMap = new Map(input.sources.map((source) => [source.path, source]))
   const views = buildPaperViews(papers, rendered, input.taxonomy.topics, sourceMap, paths, input.memory?.views ?? null)
-  const plans = planPages({ papers: views, topics: input.taxonomy.topics, sources: input.sources, paths, pageSize: config.pageSize, siteDescription: config.site.description })
+  const entries = listingEntries(views)
+  const plans = planPages({ papers: views, entries, topics: input.taxonomy.topics, sources: input.sources, paths, pageSize: config.pageSize, siteDescription: config.site.description, memory: input.memory?.paperPages ?? null })
 
   const templates = createTemplateRenderer(config.templatesDir)
   const globals = {
@@ -171,7 +173,7 @@ export function renderSite(input: RenderInput): RenderResult {
   const papersJsonKey = keys.of('papers.json', views)
   files.set('papers.json', { key: papersJsonKey, render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)), identity: papersJsonKey }) })
 
-  addFeeds(files, views, input, paths, keys)
+  addFeeds(files, entries, input, paths, keys)
   files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))
   files.set('robots.txt', renderRobots(paths.absolute('sitemap.xml')))
   files.set('opensearch.xml', openSearchDescription(config, paths))
@@ -179,11 +181,10 @@ export function renderSite(input: RenderInput): RenderResult {
   return { files, papers: views }
 }
 
-function addFeeds(files: Map<string, SiteFileContents>, views: readonly PaperView[], input: RenderInput, paths: SitePaths, keys: PageKeys): void {
+function addFeeds(files: Map<string, SiteFileContents>, all: readonly ListingEntry[], input: RenderInput, paths: SitePaths, keys: PageKeys): void {
   const { config } = input
   const contentOf = (entry: ListingEntry) => entry.review.feedHtml
   const absolute = (urlPath: string) => `${config.site.origin}${urlPath}`
-  const all = listingEntries(views)
   const feedPair = (entries: readonly ListingEntry[], render: () => { atom: string; json: string }, name: string) => {
     let made: { atom: string; json: string } | null = null
     const once = () => (made ??= render())

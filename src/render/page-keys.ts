@@ -41,7 +41,6 @@ export function createKeyMemory(): KeyMemory {
 /** Keys for the pages and per-paper files of one build. */
 export class PageKeys {
   readonly #site: string
-  readonly #digests = new WeakMap<object, string>()
   readonly #memory: KeyMemory | null
 
   /**
@@ -62,17 +61,12 @@ export class PageKeys {
       memory.builds++
       memory.site = this.#site
     }
-    for (const view of views) {
-      const digest = paperDigest(view.paper)
-      this.#digests.set(view, digest)
-      this.#digests.set(view.paper, digest)
-      for (const review of view.reviews) this.#digests.set(review, `${digest}${review.anchor}`)
-    }
+    for (const view of views) if (!viewDigests.has(view)) rememberViewDigests(view)
   }
 
   /** The digest of a paper record of this build's views. */
   digestOf(paper: Paper): string {
-    const digest = this.#digests.get(paper)
+    const digest = viewDigests.get(paper)
     if (digest === undefined) throw new Error(`research-digest: no digest for paper ${paper.id}: it is not one of this build's papers`)
     return digest
   }
@@ -104,10 +98,25 @@ export class PageKeys {
 
   /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
   of(...parts: unknown[]): string {
-    const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (this.#digests.get(value) ?? value) : value)
+    const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (viewDigests.get(value) ?? value) : value)
     // One-shot hashing: for tens of thousands of small inputs, twice as fast as a Hash object each.
     return hash('sha1', this.#site + JSON.stringify(parts, replacer))
   }
+}
+
+/**
+ * What a key counts a view (paper or review) and a paper record by: the paper's
+ * digest (a review view's with its anchor). Views and records are immutable, and
+ * a `digest dev` session keeps unchanged ones between builds, so each is
+ * registered once, by the first build that has it.
+ */
+const viewDigests = new WeakMap<object, string>()
+
+function rememberViewDigests(view: PaperView): void {
+  const digest = paperDigest(view.paper)
+  viewDigests.set(view, digest)
+  viewDigests.set(view.paper, digest)
+  for (const review of view.reviews) viewDigests.set(review, `${digest}${review.anchor}`)
 }
 
 /** Paper records are immutable, and a `digest dev` session keeps unchanged ones between builds. */

@@ -70,12 +70,29 @@ export interface PagePlanInput {
   readonly paths: SitePaths
   readonly pageSize: number
   readonly siteDescription: string
+  /** Every review as a listing entry, newest first ({@link listingEntries} of `papers`), when the caller has them. */
+  readonly entries?: readonly ListingEntry[]
+  /** A session's paper pages of its previous build, taken over where unchanged; none by default. */
+  readonly memory?: PaperPlanMemory | null
+}
+
+/**
+ * The paper pages a session's previous build planned, by view: a paper page is
+ * a function of its view, its neighbours' views and the site's paths. Views are
+ * immutable and made again when the paths change, so a page whose view and
+ * neighbours are the same objects is planned as it was.
+ */
+export type PaperPlanMemory = WeakMap<PaperView, { readonly newer: PaperView | null; readonly older: PaperView | null; readonly plan: PagePlan }>
+
+/** Make an empty {@link PaperPlanMemory}. */
+export function createPaperPlanMemory(): PaperPlanMemory {
+  return new WeakMap()
 }
 
 /** Plan every HTML page of the site. */
 export function planPages(input: PagePlanInput): PagePlan[] {
   const { papers, paths, pageSize } = input
-  const entries = listingEntries(papers)
+  const entries = input.entries ?? listingEntries(papers)
   const pages: PagePlan[] = []
   const meta = (url: string, fields: Omit<PageMeta, 'canonical' | 'hasMath'> & { hasMath?: boolean }): PageMeta => ({
     hasMath: false,
@@ -100,13 +117,18 @@ export function planPages(input: PagePlanInput): PagePlan[] {
 
   // Papers.
   papers.forEach((paper, index) => {
+    const newer = papers[index - 1] ?? null
+    const older = papers[index + 1] ?? null
+    const planned = input.memory?.get(paper)
+    if (planned && planned.newer === newer && planned.older === older) {
+      pages.push(planned.plan)
+      return
+    }
     const url = paths.paper(paper.id)
-    const newer = papers[index - 1]
-    const older = papers[index + 1]
-    pages.push({
+    const plan: PagePlan = {
       url,
       template: 'paper',
-      inputs: () => [paper, newer ?? null, older ?? null],
+      inputs: () => [paper, newer, older],
       data: {
         page: meta(url, { title: paper.title, description: paper.reviews[0]?.excerpt ?? paper.title, section: null, hasMath: paper.hasMath }),
         paper,
@@ -115,7 +137,9 @@ export function planPages(input: PagePlanInput): PagePlan[] {
         jsonUrl: paths.url(`${url}paper.json`),
         bibUrl: paths.url(`${url}cite.bib`),
       },
-    })
+    }
+    input.memory?.set(paper, { newer, older, plan })
+    pages.push(plan)
   })
 
   // Topics: papers newest first, each shown by its latest review.

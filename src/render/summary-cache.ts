@@ -114,7 +114,15 @@ export function rendererFingerprint(): string {
   return fingerprint
 }
 
+/** Keys by review record (immutable): render and search each ask for every review's key on every build. */
+const cacheKeys = new WeakMap<Pick<Review, 'summary'>, string>()
+
 /** The cache key of one review's summary. */
 export function summaryCacheKey(review: Pick<Review, 'summary'>): string {
-  return hash('sha256', `${rendererFingerprint()}\0${summaryDigest(review)}`)
+  let key = cacheKeys.get(review)
+  if (key === undefined) {
+    key = hash('sha256', `${rendererFingerprint()}\0${summaryDigest(review)}`)
+    cacheKeys.set(review, key)
+  }
+  return key
 }

@@ -79,12 +79,16 @@ export interface BuiltSearch extends SearchOutput {
 /** The documents of the primary index. */
 export function primaryDocuments(papers: readonly Paper[], topics: readonly Topic[]): PrimaryDocument[] {
   const topicNames = new Map(topics.map((topic) => [topic.slug, topic.name]))
-  return papers.map((paper) => ({
+  return papers.map((paper) => primaryDocument(paper, topicNames))
+}
+
+function primaryDocument(paper: Paper, topicNames: ReadonlyMap<string, string>): PrimaryDocument {
+  return {
     id: paper.id,
     title: paper.title,
     topics: paper.tags.map((slug) => `${topicNames.get(slug) ?? slug} ${slug}`).join(' '),
     reviewers: reviewersOf(paper).join(' '),
-  }))
+  }
 }
 
 /** The documents of the text index. */
@@ -92,12 +96,55 @@ export function textDocuments(papers: readonly Paper[], textOf: (review: Review)
   return papers.map((paper) => ({ id: paper.id, text: paper.reviews.map(textOf).join('\n') }))
 }
 
-function reviewersOf(paper: Paper): string[] {
-  return [...new Set(paper.reviews.flatMap((review) => review.reviewers))]
+/**
+ * What the search stage derives from one paper record, made once per record:
+ * records are immutable, and a `digest dev` session keeps unchanged ones between
+ * builds, so a rebuild after an edit derives this only for the papers it changed.
+ * Each part made with a function or topics of the input records them, and is made
+ * again for others.
+ */
+interface PaperSearchFacts {
+  reviewers?: readonly string[]
+  newestDate?: string
+  /** What the search output's key hashes of the paper, with the text key function it was made with. */
+  keyPart?: { readonly textKeyOf: (review: Review) => string; readonly part: string }
+  /** The primary document's field values and analysis hash, for the topics (as JSON) they were made with. */
+  primary?: { readonly topics: string; readonly values: readonly string[]; readonly hash: string }
+  /** The text document's analysis hash, from its reviews' text keys made with `textKeyOf`. */
+  textHash?: { readonly textKeyOf: (review: Review) => string; readonly hash: string }
+}
+
+const paperFacts = new WeakMap<Paper, PaperSearchFacts>()
+
+function factsOf(paper: Paper): PaperSearchFacts {
+  let facts = paperFacts.get(paper)
+  if (!facts) paperFacts.set(paper, (facts = {}))
+  return facts
+}
+
+function reviewersOf(paper: Paper): readonly string[] {
+  const facts = factsOf(paper)
+  return (facts.reviewers ??= [...new Set(paper.reviews.flatMap((review) => review.reviewers))])
 }
 
 function newestDate(paper: Paper): string {
-  return paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), '')
+  const facts = factsOf(paper)
+  return (facts.newestDate ??= paper.reviews.map((review) => review.date ?? '').reduce((max, date) => (date > max ? date : max), ''))
+}
+
+/** What the search output's key hashes of `paper`: its searchable fields, and each review's text (or text key). */
+function searchKeyPart(paper: Paper, input: SearchInput): string {
+  const { textKeyOf } = input
+  const facts = textKeyOf ? factsOf(paper) : null
+  if (facts?.keyPart && facts.keyPart.textKeyOf === textKeyOf) return facts.keyPart.part
+  let part = JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers])])
+  // Review text as it is (or its key), after its length: JSON-escaping it first would cost more than hashing it.
+  for (const review of paper.reviews) {
+    const text = textKeyOf ? textKeyOf(review) : input.textOf(review)
+    part += `\0${text.length}\0${text}`
+  }
+  if (facts && textKeyOf) facts.keyPart = { textKeyOf, part }
+  return part
 }
 
 /** What is known of a paper's search fragment, for the excerpt it was made with: its JSON's digest and length. */
@@ -199,16 +246,9 @@ function contentDigest(contents: string | Uint8Array): string {
  */
 export function buildSearchCached(input: SearchInput, cache: SearchCache | null): SearchOutput {
   if (!cache) return buildSearch(input)
-  const topics = JSON.stringify(input.topics.map((topic) => [topic.slug, topic.name]))
+  const topics = topicsKey(input.topics)
   const hash = createHash('sha256').update(searchCode()).update(topics)
-  for (const paper of input.papers) {
-    hash.update(JSON.stringify([paper.id, paper.title, paper.tags, paper.reviews.map((review) => [review.date, review.reviewers])]))
-    // Review text as it is (or its key), after its length: JSON-escaping it first would cost more than hashing it.
-    for (const review of paper.reviews) {
-      const text = input.textKeyOf ? input.textKeyOf(review) : input.textOf(review)
-      hash.update(`\0${text.length}\0`).update(text)
-    }
-  }
+  for (const paper of input.papers) hash.update(searchKeyPart(paper, input))
   const key = hash.digest('hex')
   const cached = cache.get(SLOTS.output)
   if (cached?.slot === 'output' && cached.key === key && Array.isArray(cached.files)) {
@@ -311,21 +351,40 @@ interface DocumentSource {
 function documentSources(input: SearchInput): { primary: DocumentSource; text: DocumentSource } {
   const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
   const textFields = TEXT_INDEX_OPTIONS.fields as string[]
-  const primaryValues = primaryDocuments(input.papers, input.topics).map((document) => primaryFields.map((field) => document[field as keyof PrimaryDocument]))
+  const topics = topicsKey(input.topics)
+  let topicNames: Map<string, string> | null = null
+  const primaryOf = (paper: Paper) => {
+    const facts = factsOf(paper)
+    if (facts.primary?.topics !== topics) {
+      topicNames ??= new Map(input.topics.map((topic) => [topic.slug, topic.name]))
+      const document = primaryDocument(paper, topicNames)
+      const values = primaryFields.map((field) => document[field as keyof PrimaryDocument])
+      facts.primary = { topics, values, hash: analysisHash('primary', values) }
+    }
+    return facts.primary
+  }
   const textFieldsOf = (shortId: number) => {
     const [document] = textDocuments([input.papers[shortId]!], input.textOf)
     return textFields.map((field) => document![field as keyof TextDocument])
   }
+  const textKeyHash = (paper: Paper, textKeyOf: (review: Review) => string) => {
+    const facts = factsOf(paper)
+    if (facts.textHash?.textKeyOf !== textKeyOf) facts.textHash = { textKeyOf, hash: analysisHash('text-keys', paper.reviews.map(textKeyOf)) }
+    return facts.textHash.hash
+  }
   const { textKeyOf } = input
   return {
-    primary: { hashes: primaryValues.map((fields) => analysisHash('primary', fields)), fieldsOf: (shortId) => primaryValues[shortId]! },
+    primary: { hashes: input.papers.map((paper) => primaryOf(paper).hash), fieldsOf: (shortId) => [...primaryOf(input.papers[shortId]!).values] },
     text: {
-      hashes: textKeyOf
-        ? input.papers.map((paper) => analysisHash('text-keys', paper.reviews.map(textKeyOf)))
-        : input.papers.map((_paper, shortId) => analysisHash('text', textFieldsOf(shortId))),
+      hashes: textKeyOf ? input.papers.map((paper) => textKeyHash(paper, textKeyOf)) : input.papers.map((_paper, shortId) => analysisHash('text', textFieldsOf(shortId))),
       fieldsOf: textFieldsOf,
     },
   }
+}
+
+/** The topics as the search files depend on them (slugs and names, in order), as JSON. */
+function topicsKey(topics: readonly Topic[]): string {
+  return JSON.stringify(topics.map((topic) => [topic.slug, topic.name]))
 }
 
 function analysisHash(kind: string, fields: readonly string[]): string {
