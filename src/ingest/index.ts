@@ -9,11 +9,12 @@ import type { Review, TagOverride } from '../model.ts'
 import { parseArxivReference } from './arxiv.ts'
 import { isChatbotRemark } from './chatbot-remarks.ts'
 import { daysBetween } from './dates.ts'
+import { decodeContent, type DecodedText } from './decode-text.ts'
 import { splitFrontMatter, type PaperOverride, type SourceSettings } from './front-matter.ts'
 import type { EntryDraft, NewsletterFormat, ParsedBody } from './formats/format.ts'
 import { detectFormat, formatByName, generic, FORMATS } from './formats/registry.ts'
 import { isPlaceholderUrl, isWebUrl } from './links.ts'
-import { repairMojibake } from './mojibake.ts'
+import { mayHaveMojibake, repairMojibake } from './mojibake.ts'
 import { normalizeTitle } from './titles.ts'
 
 /** A content file as read from disk. */
@@ -39,13 +40,16 @@ export interface IngestedSource {
   readonly reviews: readonly Review[]
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 const INLINE_TAGS = /<!--\s*tags:\s*([^>]*?)\s*-->/gi
 const DAYS_APART_TO_DOUBT = 180
 const NEIGHBOURS_CLOSE = 60
 
-/** Ingest one content file. */
-export function ingestSource(input: ContentInput): IngestedSource {
+/**
+ * Ingest one content file. `previous`: the same file's bytes and text before an
+ * edit (a `digest dev` session keeps them), so only the lines that changed are
+ * decoded again; the result is the same without.
+ */
+export function ingestSource(input: ContentInput, previous: DecodedText | null = null): IngestedSource {
   const file = new VFile({ path: input.path })
   const fallbackName = input.path.replace(/^.*\//, '').replace(/\.[^.]+$/, '')
   const empty = (format: string | null = null): IngestedSource => ({
@@ -54,11 +58,8 @@ export function ingestSource(input: ContentInput): IngestedSource {
     format,
     reviews: [],
   })
-  let text: string
-  try {
-    if (input.bytes.includes(0)) throw new Error('NUL byte')
-    text = strictUtf8.decode(input.bytes)
-  } catch {
+  let text = decodeContent(input.bytes, previous)
+  if (text === null) {
     report(file, 'binary-file', `${input.path} is not UTF-8 text (it looks binary), so it was skipped`, { line: 1 })
     return empty()
   }
@@ -105,6 +106,7 @@ function chooseFormat(settings: SourceSettings, body: string, file: VFile): News
 
 /** Repair mojibake line by line, so each repair can be reported where it is. */
 function repairText(text: string, file: VFile): string {
+  if (!mayHaveMojibake(text)) return text
   const lines = text.split('\n')
   let changed = false
   lines.forEach((line, index) => {

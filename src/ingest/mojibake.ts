@@ -21,7 +21,13 @@ const SUSPECT_RUN = new RegExp(
   `[\\u00c2-\\u00df][${CONTINUATION_CLASS}]|[\\u00e0-\\u00ef][${CONTINUATION_CLASS}]{2}|[\\u00f0-\\u00f4][${CONTINUATION_CLASS}]{3}`,
   'g',
 )
+const ANY_SUSPECT_RUN = new RegExp(SUSPECT_RUN.source)
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Could {@link repairMojibake} change anything in `text`? One search of the whole text, for skipping the repair of each line. */
+export function mayHaveMojibake(text: string): boolean {
+  return ANY_SUSPECT_RUN.test(text)
+}
 
 /** Result of {@link repairMojibake}. */
 export interface MojibakeRepair {

@@ -46,5 +46,12 @@ export function textBetween(lines: readonly string[], from: number, to: number):
   const slice = lines.slice(from - 1, Math.max(from - 1, to))
   while (slice.length > 0 && isBlank(slice[0] ?? '')) slice.shift()
   while (slice.length > 0 && isBlank(slice[slice.length - 1] ?? '')) slice.pop()
-  return slice.map((line) => line.replace(/[ \t]+$/, '')).join('\n')
+  return slice.map(trimTrailingSpaces).join('\n')
+}
+
+/** `line` without the spaces and tabs it ends with (as `/[ \t]+$/` would remove, without trying the pattern at every space). */
+function trimTrailingSpaces(line: string): string {
+  let end = line.length
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--
+  return end === line.length ? line : line.slice(0, end)
 }

@@ -112,13 +112,11 @@ export interface OutputMemory {
    * next write reads the memory, not the file, which is for the next process ({@link saveOutputMemory})
    */
   unsaved: { readonly file: string; readonly manifest: Manifest } | null
-  /** @internal the paths of the last write's site, sorted: the next write's, when it has the same paths (as after an edit) */
-  order: { readonly paths: readonly string[]; readonly members: ReadonlySet<string> } | null
 }
 
 /** An empty {@link OutputMemory}, for the first write of a session. */
 export function createOutputMemory(): OutputMemory {
-  return { last: null, unsaved: null, order: null }
+  return { last: null, unsaved: null }
 }
 
 /**
@@ -202,7 +200,7 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
   const previous = remembered ?? (manifestFile ? await readManifest(manifestFile) : null)
   const planned: PlannedFile[] = []
   let toRender = 0
-  for (const relative of sortedPaths(files, memory)) {
+  for (const relative of sortedPaths(files)) {
     const contents = files.get(relative)!
     checkSafe(relative)
     if (!isDeferred(contents)) {
@@ -218,38 +216,12 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
 }
 
 /**
- * The paths of `files` in order. A session's write merges the few paths that are
- * new (an edit renames a few search files) into the previous write's order, less
- * the ones that are gone, rather than sorting 43,000 paths again (about 30 ms).
+ * The paths of `files` in order of their UTF-16 code units: the default sort
+ * order of strings, which the engine compares natively (two thirds of the time a
+ * comparison function takes, about 20 ms for 43,000 paths).
  */
-function sortedPaths(files: SiteFiles, memory: OutputMemory | null): readonly string[] {
-  const previous = memory?.order ?? null
-  if (previous === null) {
-    const order = [...files.keys()].sort(comparePaths)
-    if (memory) memory.order = { paths: order, members: new Set(order) }
-    return order
-  }
-  const kept = previous.paths.filter((relative) => files.has(relative))
-  const added = [...files.keys()].filter((relative) => !previous.members.has(relative)).sort(comparePaths)
-  if (added.length === 0 && kept.length === previous.paths.length) return previous.paths
-  const order = mergeSorted(kept, added)
-  memory!.order = { paths: order, members: new Set(order) }
-  return order
-}
-
-function comparePaths(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** Two sorted lists of distinct paths as one sorted list. */
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const merged: string[] = []
-  let i = 0
-  let j = 0
-  while (i < a.length && j < b.length) merged.push(comparePaths(a[i]!, b[j]!) < 0 ? a[i++]! : b[j++]!)
-  while (i < a.length) merged.push(a[i++]!)
-  while (j < b.length) merged.push(b[j++]!)
-  return merged
+function sortedPaths(files: SiteFiles): string[] {
+  return [...files.keys()].sort()
 }
 
 /**
