@@ -113,7 +113,6 @@ async function ingestContentFolder(folder: string, cache: IngestCache | null, me
   if (memory) {
     const present = new Set(listed)
     for (const relative of memory.keys()) if (!present.has(relative)) memory.delete(relative)
-    if (memory.lastRead && !present.has(memory.lastRead.path)) memory.lastRead = null
   }
   const session = cache && memory ? { cache, memory } : null
   for (const relative of listed) {

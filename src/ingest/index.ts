@@ -9,7 +9,6 @@ import type { Review, TagOverride } from '../model.ts'
 import { parseArxivReference } from './arxiv.ts'
 import { isChatbotRemark } from './chatbot-remarks.ts'
 import { daysBetween } from './dates.ts'
-import { decodeContent, type DecodedText } from './decode-text.ts'
 import { splitFrontMatter, type PaperOverride, type SourceSettings } from './front-matter.ts'
 import type { EntryDraft, NewsletterFormat, ParsedBody } from './formats/format.ts'
 import { detectFormat, formatByName, generic, FORMATS } from './formats/registry.ts'
@@ -40,16 +39,13 @@ export interface IngestedSource {
   readonly reviews: readonly Review[]
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 const INLINE_TAGS = /<!--\s*tags:\s*([^>]*?)\s*-->/gi
 const DAYS_APART_TO_DOUBT = 180
 const NEIGHBOURS_CLOSE = 60
 
-/**
- * Ingest one content file. `previous`: the same file's bytes and text before an
- * edit (a `digest dev` session keeps them), so only the lines that changed are
- * decoded again; the result is the same without.
- */
-export function ingestSource(input: ContentInput, previous: DecodedText | null = null): IngestedSource {
+/** Ingest one content file. */
+export function ingestSource(input: ContentInput): IngestedSource {
   const file = new VFile({ path: input.path })
   const fallbackName = input.path.replace(/^.*\//, '').replace(/\.[^.]+$/, '')
   const empty = (format: string | null = null): IngestedSource => ({
@@ -58,8 +54,11 @@ export function ingestSource(input: ContentInput, previous: DecodedText | null =
     format,
     reviews: [],
   })
-  let text = decodeContent(input.bytes, previous)
-  if (text === null) {
+  let text: string
+  try {
+    if (input.bytes.includes(0)) throw new Error('NUL byte')
+    text = strictUtf8.decode(input.bytes)
+  } catch {
     report(file, 'binary-file', `${input.path} is not UTF-8 text (it looks binary), so it was skipped`, { line: 1 })
     return empty()
   }

@@ -28,7 +28,6 @@ import type { RuleId } from '../diagnostics/rules.ts'
 import type { SourceSettings } from './front-matter.ts'
 import type { Review } from '../model.ts'
 import { rememberSummaryDigest, summaryDigest as summaryDigestOf } from '../summary-digest.ts'
-import type { DecodedText } from './decode-text.ts'
 import { ingestSource, type ContentInput, type IngestedSource } from './index.ts'
 
 const utf8 = new TextDecoder('utf-8')
@@ -69,21 +68,17 @@ export function ingestSourceCached(input: ContentInput, cache: IngestCache | nul
   return restoreIngest(input.path, contentBytes(input, key), entry)
 }
 
-/**
- * The cache entry of `input` and its key: the one stored, or a fresh parse's,
- * stored now (`decoded`: then the file's text, if it is text; `previous` spares
- * decoding the lines it has as they are).
- */
-function cachedEntry(input: ContentInput, cache: IngestCache, previous: DecodedText | null = null): { key: string; entry: CachedIngest; decoded?: string } {
+/** The cache entry of `input` and its key: the one stored, or a fresh parse's, stored now. */
+function cachedEntry(input: ContentInput, cache: IngestCache): { key: string; entry: CachedIngest } {
   const key = ingestKey(input.path, input.bytes)
-  const stored = cache.get(key)
-  if (stored) return { key, entry: stored }
-  const source = ingestSource(input, previous)
-  // JSON of the entry is what the cache stores and gives back: parsing it again makes
-  // fresh strings, so no slice of the file's text is kept (by the cache or the records).
-  const entry = JSON.parse(JSON.stringify(entryOf(input, source))) as CachedIngest
-  cache.set(key, entry)
-  return typeof source.file.value === 'string' ? { key, entry, decoded: source.file.value } : { key, entry }
+  let entry = cache.get(key)
+  if (!entry) {
+    // JSON of the entry is what the cache stores and gives back: parsing it again makes
+    // fresh strings, so no slice of the file's text is kept (by the cache or the records).
+    entry = JSON.parse(JSON.stringify(entryOf(input, ingestSource(input)))) as CachedIngest
+    cache.set(key, entry)
+  }
+  return { key, entry }
 }
 
 /**
@@ -97,14 +92,7 @@ function cachedEntry(input: ContentInput, cache: IngestCache, previous: DecodedT
  * from their new places. Restored summaries are still checked against their
  * digests when read.
  */
-export type IngestMemory = Map<string, RememberedFile> & {
-  /**
-   * The bytes and text of the file read last (the one being edited, as a rule),
-   * so the next read of it decodes only the lines that changed. One file's only:
-   * every file's would hold the content folder twice over.
-   */
-  lastRead?: { readonly path: string; readonly decoded: DecodedText } | null
-}
+export type IngestMemory = Map<string, RememberedFile>
 
 /** What an {@link IngestMemory} knows of one content file. */
 interface RememberedFile {
@@ -145,9 +133,7 @@ export function restoreRemembered(relative: string, location: string, signature:
  */
 export function ingestRemembering(input: ContentInput, signature: string | null, cache: IngestCache, memory: IngestMemory): IngestedSource {
   const before = memory.get(input.path)
-  const lastRead = memory.lastRead?.path === input.path ? memory.lastRead.decoded : null
-  const { key, entry, decoded } = cachedEntry(input, cache, lastRead)
-  if (decoded !== undefined) memory.lastRead = { path: input.path, decoded: { bytes: input.bytes, text: decoded } }
+  const { key, entry } = cachedEntry(input, cache)
   const bytes = contentBytes(input, key)
   const identities = entry.reviews.map(reviewIdentity)
   const reviews = before ? restoreReviewsOver(entry.reviews, identities, bytes, before) : entry.reviews.map((review) => restoreReview(review, bytes))
