@@ -21,7 +21,7 @@ import type { RenderedSummary } from './markdown.ts'
 import { renderEach } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
 import { createPaperPlanMemory, planPages, type PagePlan, type PaperPlanMemory } from './pages.ts'
-import { renderRobots, renderSitemap } from './sitemap.ts'
+import { renderRobots, sitemapLine, sitemapOfLines } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
 import { createTemplateRenderer } from './templates.ts'
 import type { SearchAssets } from '../search/index.ts'
@@ -174,7 +174,7 @@ export function renderSite(input: RenderInput): RenderResult {
   files.set('papers.json', { key: papersJsonKey, render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)), identity: papersJsonKey }) })
 
   addFeeds(files, entries, input, paths, keys)
-  files.set('sitemap.xml', renderSitemap(sitemapEntries(plans, views, paths)))
+  files.set('sitemap.xml', sitemapOfLines(sitemapLines(plans, paths)))
   files.set('robots.txt', renderRobots(paths.absolute('sitemap.xml')))
   files.set('opensearch.xml', openSearchDescription(config, paths))
   addAssets(files, config)
@@ -230,11 +230,27 @@ function addFeeds(files: Map<string, SiteFileContents>, all: readonly ListingEnt
   }
 }
 
-function sitemapEntries(plans: readonly PagePlan[], views: readonly PaperView[], paths: SitePaths) {
-  const lastModified = new Map(views.map((view) => [paths.paper(view.id), view.latestDate]))
-  return plans
-    .filter((plan) => !(plan.data.page as { noindex?: boolean }).noindex)
-    .map((plan) => ({ url: paths.absolute(plan.url), lastModified: lastModified.get(plan.url) ?? null }))
+/**
+ * Each plan's line of the sitemap, by plan: a plan is immutable and made for one
+ * site's paths, and a `digest dev` session plans an unchanged paper's page as
+ * the very object it planned before.
+ */
+const linesOfPlans = new WeakMap<PagePlan, string>()
+
+/** The sitemap's lines: every page that may be indexed, paper pages with the date of their newest review. */
+function sitemapLines(plans: readonly PagePlan[], paths: SitePaths): string[] {
+  const lines: string[] = []
+  for (const plan of plans) {
+    if ((plan.data.page as { noindex?: boolean }).noindex) continue
+    let line = linesOfPlans.get(plan)
+    if (line === undefined) {
+      const lastModified = plan.template === 'paper' ? (plan.data.paper as PaperView).latestDate : null
+      line = sitemapLine({ url: paths.absolute(plan.url), lastModified })
+      linesOfPlans.set(plan, line)
+    }
+    lines.push(line)
+  }
+  return lines
 }
 
 function openSearchDescription(config: ResolvedConfig, paths: SitePaths): string {

@@ -15,10 +15,17 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 
 /** The sitemap document. */
 export function renderSitemap(entries: readonly SitemapEntry[]): string {
-  const urls = entries
-    .map((entry) => `  <url><loc>${escapeXml(entry.url)}</loc>${entry.lastModified ? `<lastmod>${entry.lastModified}</lastmod>` : ''}</url>`)
-    .join('\n')
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls}\n</urlset>\n`
+  return sitemapOfLines(entries.map(sitemapLine))
+}
+
+/** One page's line of the sitemap. */
+export function sitemapLine(entry: SitemapEntry): string {
+  return `  <url><loc>${escapeXml(entry.url)}</loc>${entry.lastModified ? `<lastmod>${entry.lastModified}</lastmod>` : ''}</url>`
+}
+
+/** The sitemap document from its pages' lines ({@link sitemapLine}). */
+export function sitemapOfLines(lines: readonly string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${lines.join('\n')}\n</urlset>\n`
 }
 
 /** robots.txt allowing everything and pointing at the sitemap. */
