@@ -80,7 +80,7 @@ export interface BuildOptions {
 export interface BuildCaches {
   readonly ingest?: IngestCache | null
   readonly summaries?: SummaryCache | null
-  readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void } | null
+  readonly tags?: { get(key: string): string[] | undefined; set(key: string, tags: string[]): void; keep(key: string): void } | null
   readonly taxonomy?: TaxonomyCache | null
   /** A session's memory of its builds' content files and papers: unchanged files are not read again, unchanged papers are the same objects. */
   readonly memory?: Pick<SessionMemory, 'ingest' | 'papers'> | null
@@ -153,7 +153,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   const { taxonomy, file: taxonomyFile } = await loadTaxonomy(config, caches.taxonomy ?? null)
   files.push(taxonomyFile)
   const tagCache: TagCache | null = caches.tags
-    ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags) }
+    ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags), keep: (key) => caches.tags!.keep(key) }
     : null
   const papers = buildCatalog(sources, taxonomy, tagCache, caches.memory?.papers ?? null)
   const catalog = performance.now() - started

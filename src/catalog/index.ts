@@ -25,6 +25,8 @@ export interface TagCache {
   readonly fingerprint: string
   get(key: string): string[] | undefined
   set(key: string, tags: string[]): void
+  /** Count the entry for `key` as used without reading it (a paper taken over from a session's memory has its tags), so it is kept. */
+  keep(key: string): void
 }
 
 /**
@@ -50,8 +52,12 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   const papers = drafts.map((draft, index): Paper => {
     const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
     const before = memory?.get(ids[index]!)
-    // The paper of the previous build, made from the same review records: the same tags, unless the taxonomy or tagger changed.
-    if (before && memory && memory.tagFingerprint === (tagCache?.fingerprint ?? null) && tagCache && sameDraft(before, draft)) return before
+    // The paper of the previous build, made from the same review records, has the same tags unless the taxonomy or tagger changed.
+    const known = before && tagCache && memory?.tagFingerprint === tagCache.fingerprint ? tagKeys.get(before) : undefined
+    if (known !== undefined && sameDraft(before!, draft)) {
+      tagCache!.keep(known)
+      return before!
+    }
     let tags: string[] | undefined
     let key: string | null = null
     if (tagCache) {
@@ -72,7 +78,9 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
       tags,
       reviews: draft.reviews,
     }
-    return before && samePaper(before, paper) ? before : paper
+    const made = before && samePaper(before, paper) ? before : paper
+    if (key !== null) tagKeys.set(made, key)
+    return made
   })
   if (memory) {
     memory.clear()
@@ -81,6 +89,9 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   }
   return papers.sort(comparePapers)
 }
+
+/** The tag cache key each paper record was tagged with (records are immutable): a session takes unchanged papers over without making it again. */
+const tagKeys = new WeakMap<Paper, string>()
 
 /** The tag cache key of a paper's text: its title, overrides and each summary's digest (the summaries are most of a build's bytes). */
 function tagKey(fingerprint: string, title: string, reviews: readonly Review[], overrides: readonly TagOverride[]): string {

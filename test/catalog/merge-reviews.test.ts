@@ -501,7 +501,7 @@ describe('buildCatalog with a tag cache', () => {
     }
     const stored = new Map<string, string[]>()
     let sets = 0
-    const cache = { fingerprint: 'taxonomy-v1', get: (key: string) => stored.get(key), set: (key: string, tags: string[]) => (sets++, stored.set(key, tags)) }
+    const cache = { fingerprint: 'taxonomy-v1', get: (key: string) => stored.get(key), set: (key: string, tags: string[]) => (sets++, stored.set(key, tags)), keep: () => {} }
     const source = { file: new VFile({ path: 'a.md' }), reviews: [review] }
     const first = buildCatalog([source], taxonomy, cache)
     expect(first[0]!.tags).toContain('diffusion')
@@ -516,6 +516,36 @@ describe('buildCatalog with a tag cache', () => {
 })
 
 describe('buildCatalog with a paper memory (digest dev)', () => {
+  it('takes an unchanged paper over without looking its tags up, and counts its tag cache entry as used; a changed taxonomy tags again', async () => {
+    const { buildCatalog } = await import('../../src/catalog/index.ts')
+    const { VFile } = await import('vfile')
+    const review = (line: number, arxivId: string, title: string) => ({
+      source: 'a.md', line, date: '2025-01-01', reviewers: ['Mike'], summary: `A review of ${title}.`, title,
+      headline: null, url: `https://arxiv.org/abs/${arxivId}`, arxivId, arxivVersion: null, links: [], tagOverride: null,
+    })
+    const one = review(1, '2006.11239', 'Denoising Diffusion Probabilistic Models')
+    const two = review(5, '1706.03762', 'Attention Is All You Need')
+    const stored = new Map<string, string[]>()
+    const calls = { get: 0, keep: [] as string[] }
+    const cache = (fingerprint: string) => ({ fingerprint, get: (key: string) => (calls.get++, stored.get(key)), set: (key: string, tags: string[]) => void stored.set(key, tags), keep: (key: string) => void calls.keep.push(key) })
+    const memory = new Map()
+    const file = new VFile({ path: 'a.md' })
+    const first = buildCatalog([{ file, reviews: [one, two] }], NO_TOPICS, cache('v1'), memory)
+    expect(calls).toEqual({ get: 2, keep: [] })
+    const edited = { ...two, summary: `${two.summary} More.` }
+    const second = buildCatalog([{ file, reviews: [one, edited] }], NO_TOPICS, cache('v1'), memory)
+    const unchanged = second.find((paper) => paper.arxivId === one.arxivId)!
+    expect(unchanged).toBe(first.find((paper) => paper.arxivId === one.arxivId))
+    // Only the edited paper was looked up; the other one's entry is kept all the same.
+    expect(calls.get).toBe(3)
+    expect(calls.keep).toHaveLength(1)
+    expect(stored.has(calls.keep[0]!)).toBe(true)
+    // Another taxonomy: every paper is tagged (looked up) again.
+    buildCatalog([{ file, reviews: [one, edited] }], NO_TOPICS, cache('v2'), memory)
+    expect(calls.get).toBe(5)
+    expect(calls.keep).toHaveLength(1)
+  })
+
   it('gives the previous build\'s paper object for a paper made from the same records, and a new one when anything changed', async () => {
     const { buildCatalog } = await import('../../src/catalog/index.ts')
     const { VFile } = await import('vfile')
