@@ -159,14 +159,25 @@ export function renderSite(input: RenderInput): RenderResult {
   const keys = new PageKeys(config.templatesDir, { globals, topics: input.taxonomy.topics, sources: input.sources, pageSize: config.pageSize, epoch: config.sourceDateEpoch }, views, input.memory?.keys ?? null)
   for (const plan of plans) {
     const data = dataOf(plan)
-    const file = fileForUrl(plan.url)
-    const key = plan.inputs ? keys.memoized(file, plan.inputs, () => [plan.template, plan.url, data]) : keys.of(plan.template, plan.url, data)
+    const { file, key } = plan.inputs
+      ? // A plan a session made before (an unchanged paper's page) has its key; any other is keyed by its inputs.
+        keys.remembered(plan, () => {
+          const file = fileForUrl(plan.url)
+          return { file, key: keys.memoized(file, plan.inputs!, () => [plan.template, plan.url, data]) }
+        })
+      : { file: fileForUrl(plan.url), key: keys.of(plan.template, plan.url, data) }
     files.set(file, { key, render: () => templates.render(plan.template, { ...globals, ...data }) })
   }
   for (const view of views) {
-    const base = paths.paper(view.id)
-    files.set(`${base}paper.json`, { key: keys.memoized(`${base}paper.json`, () => [view], () => ['paper.json', view]), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` })
-    files.set(`${base}cite.bib`, { key: keys.memoized(`${base}cite.bib`, () => [view], () => ['cite.bib', view]), render: () => paperBibtex(view.paper) })
+    // A function of the view alone: a session's unchanged papers keep theirs.
+    const perPaper = keys.remembered(view, () => {
+      const base = paths.paper(view.id)
+      return [
+        [`${base}paper.json`, { key: keys.of('paper.json', view), render: () => `${JSON.stringify(paperRecord(view.paper), null, 2)}\n` }],
+        [`${base}cite.bib`, { key: keys.of('cite.bib', view), render: () => paperBibtex(view.paper) }],
+      ] as const
+    })
+    for (const [file, contents] of perPaper) files.set(file, contents)
   }
   const pieceStore = input.paperPieces ?? new Map<string, Uint8Array>()
   // The key stands for the bytes: it covers the code that writes them and each paper's record, in order.

@@ -96,6 +96,21 @@ export class PageKeys {
     return record.key
   }
 
+  /**
+   * `make()`, made once per `record` and site: `record` is an immutable object
+   * (a view, a page plan) that `make()`'s value is a function of, with the site
+   * (which every key covers). A session's later builds of the same site that have
+   * the very record get the value made before, without asking its key memory.
+   * One value per record: each kind of record is remembered for one use.
+   */
+  remembered<V>(record: object, make: () => V): V {
+    const known = recordValues.get(record)
+    if (known?.site === this.#site) return known.value as V
+    const value = make()
+    recordValues.set(record, { site: this.#site, value })
+    return value
+  }
+
   /** The key of an output file made from `parts` (any JSON; paper and review views count by digest). */
   of(...parts: unknown[]): string {
     const replacer = (_key: string, value: unknown) => (typeof value === 'object' && value !== null ? (viewDigests.get(value) ?? value) : value)
@@ -103,6 +118,9 @@ export class PageKeys {
     return hash('sha1', this.#site + JSON.stringify(parts, replacer))
   }
 }
+
+/** What {@link PageKeys.remembered} made, by record, with the site it was made for. */
+const recordValues = new WeakMap<object, { readonly site: string; readonly value: unknown }>()
 
 /**
  * What a key counts a view (paper or review) and a paper record by: the paper's
