@@ -24,6 +24,7 @@ import { listContentFiles, readContentFile, type UnreadableContent } from './ing
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { createRenderMemory, renderSite, renderSummaries, sourceInfo, type RenderMemory } from './render/index.ts'
+import { preloadSummaryRenderer } from './render/summary-pool.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
 import { createOutputMemory, planOutput, saveOutputMemory, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
@@ -248,6 +249,12 @@ export interface BuildSession {
    */
   save(): Promise<void>
   /**
+   * Do now, while waiting for a change, what the first rebuild after an edit
+   * would otherwise wait for: load the summary renderer (about half a second).
+   * The builds' results are the same without.
+   */
+  prepare(): Promise<void>
+  /**
    * End the session: save, then stamp the site its last build wrote (as
    * {@link build} does after each build), so a `digest build` right after
    * `digest dev` finds it up to date. Nothing is stamped when the last build
@@ -286,6 +293,7 @@ export function openBuildSession(config: ResolvedConfig): BuildSession {
       return result
     },
     save,
+    prepare: preloadSummaryRenderer,
     close: async () => {
       await save()
       for (const cache of caches.all) cache.release()

@@ -149,6 +149,8 @@ async function runDev(flags: DevFlags): Promise<number> {
   const server = await startDevServer({ root: config.outDir, basePath: config.site.basePath, host: flags.host, port: flags.port })
   process.stdout.write(`Serving ${path.relative(process.cwd(), config.outDir) || '.'}/ at ${server.url} — watching for changes (Ctrl+C to stop)\n`)
   if (firstError) server.showError(firstError)
+  // While the first change is awaited; should it fail, the rebuild that needs it reports why.
+  session.prepare().catch(() => {})
   let running: Promise<void> | null = null
   let again = false
   // The cache and manifest are saved once no rebuild came for a moment, so a rebuild does not wait for them.

@@ -71,6 +71,16 @@ export async function renderEach(
   }
 }
 
+/**
+ * Load the stack that renders a few summaries on the main thread (about half a
+ * second), and render one, so the next render does not wait for it: for a
+ * `digest dev` session, while it waits for the first edit.
+ */
+export async function preloadSummaryRenderer(): Promise<void> {
+  const { createSummaryRenderer } = await import('./markdown.ts')
+  createSummaryRenderer()('A *warm-up* summary with math, $x^2$, and a [link](https://arxiv.org/abs/1706.03762).')
+}
+
 let bundlePath: string | null = null
 
 /** The worker script, bundled to plain JavaScript (once per renderer version). */
