@@ -166,6 +166,8 @@ export interface OutputPlan {
   readonly previous: Manifest | null
   /** Is `previous` a manifest of this process's own last write (from {@link OutputMemory}), whose files need no check on disk? */
   readonly previousIsOwn: boolean
+  /** The site's files by path (for telling which of the previous write's files are gone). */
+  readonly site: SiteFiles
   readonly memory: OutputMemory | null
   /** Deferred files that must be made (their key is new). */
   readonly toRender: number
@@ -212,7 +214,7 @@ export async function planOutput(outDir: string, files: SiteFiles, options: Writ
     if (!known) toRender++
     planned.push({ relative, contents, key: contents.key, identity: known ? { hash: before[0], size: before[1] } : null })
   }
-  return { outDir, manifestFile, files: planned, previous, previousIsOwn: remembered !== null, memory, toRender, onRendered: options.onRendered ?? (() => {}) }
+  return { outDir, manifestFile, files: planned, previous, previousIsOwn: remembered !== null, site: files, memory, toRender, onRendered: options.onRendered ?? (() => {}) }
 }
 
 /**
@@ -230,7 +232,14 @@ function sortedPaths(files: SiteFiles): string[] {
  * dropped once written, so the site is never all in memory.
  */
 export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
-  const manifest: Record<string, ManifestEntry> = {}
+  const inPlace = plan.previous !== null && isFolder(plan.outDir)
+  /**
+   * A session's write updates the manifest of its previous write (its own) in
+   * place, entry by entry as files are kept, written or removed, rather than
+   * copy 43,000 entries into a new one (about 30 ms at 10k reviews). Only that
+   * write and its unsaved record hold it, and the latter is to be the latest.
+   */
+  const manifest: Record<string, ManifestEntry> = inPlace && plan.previousIsOwn ? (plan.previous!.files as Record<string, ManifestEntry>) : {}
   // Remembered again only once this write succeeded.
   if (plan.memory) plan.memory.last = null
   const rendering = { count: 0, milliseconds: 0 }
@@ -247,7 +256,7 @@ export async function writeOutput(plan: OutputPlan): Promise<WriteReport> {
     if (file.identity === null) plan.onRendered(++rendering.count, plan.toRender)
     return made
   }
-  const counts = plan.previous && isFolder(plan.outDir) ? await updateInPlace(plan, plan.previous, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
+  const counts = inPlace ? await updateInPlace(plan, plan.previous!, materialize, manifest) : await replaceWhole(plan, materialize, manifest)
   const record: Manifest = { version: MANIFEST_VERSION, files: manifest }
   // A new key is news even when the bytes did not change: record it, or the next build makes the file again.
   const news = counts.written > 0 || counts.removed > 0 || counts.restated > 0 || plan.toRender > 0 || !plan.previous
@@ -331,8 +340,14 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
   const pending: PlannedFile[] = []
   for (const file of plan.files) {
     const state = file.identity ? intact(file, file.identity) : undefined
-    if (state !== undefined) manifest[file.relative] = entryKept(previous.files[file.relative]!, file.key, state)
-    else pending.push(file)
+    if (state === undefined) {
+      pending.push(file)
+      continue
+    }
+    const before = previous.files[file.relative]!
+    const kept = entryKept(before, file.key, state)
+    // (When `manifest` is the previous one, updated in place, an entry kept as it was is there already.)
+    if (kept !== before || manifest !== previous.files) manifest[file.relative] = kept
   }
   try {
     await forEachLimited(pending, WRITE_CONCURRENCY, async (file) => {
@@ -361,11 +376,12 @@ async function updateInPlace(plan: OutputPlan, previous: Manifest, materialize: 
   } finally {
     if (scratchReady) await rm(scratch, { recursive: true, force: true })
   }
-  const gone = Object.keys(previous.files).filter((relative) => !(relative in manifest))
+  const gone = Object.keys(previous.files).filter((relative) => !plan.site.has(relative))
   const emptied = new Set<string>()
   for (const relative of gone) {
     const segments = relative.split('/')
     await unlink(path.join(outDir, ...segments)).catch(() => {})
+    delete manifest[relative]
     for (let depth = segments.length - 1; depth > 0; depth--) emptied.add(segments.slice(0, depth).join('/'))
   }
   // Deepest first, so a folder emptied by removing its sub-folders goes too.

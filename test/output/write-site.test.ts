@@ -1,7 +1,9 @@
 /**
- * Writing the site when making a file fails: the build fails with that file's
+ * Writing the site. When making a file fails, the build fails with that file's
  * error (not one from cleaning up while other writes are under way), the
  * previous site's files are still there, and no staging folder is left behind.
+ * A session's writes keep one manifest up to date in place, which, once saved,
+ * tells another process's write that every file is as recorded.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -48,5 +50,29 @@ describe('writing a site', () => {
       expect(await readdir(parent)).toEqual(overPrevious ? ['site'] : [])
     }
     if (overPrevious) expect(await readFile(path.join(outDir, 'folder-0/page-0.html'), 'utf8')).toBe('<p>page 0</p>'.repeat(200))
+  })
+})
+
+describe('a session writing the site again and again (OutputMemory)', () => {
+  it('updates its manifest entry by entry: after an edit, a removal and an addition, the saved manifest lists exactly the site, and a build in another process writes nothing', async () => {
+    const { createOutputMemory, saveOutputMemory } = await import('../../src/output/write-site.ts')
+    const outDir = path.join(work, 'session-site')
+    const manifestFile = path.join(work, 'session-manifest.json')
+    const page = (name: string, version: number): [string, SiteFileContents] => [name, { key: `${name}@${version}`, render: () => `<p>${name} version ${version}</p>` }]
+    const memory = createOutputMemory()
+    const first = new Map([page('a/one.html', 1), page('a/two.html', 1), page('b/three.html', 1), ['plain.txt', 'plain']])
+    expect((await writeSite(outDir, first, { manifestFile, memory })).written).toBe(4)
+    // Edit one page, remove one (and its folder), add one.
+    const second = new Map([page('a/one.html', 2), page('a/two.html', 1), page('c/four.html', 1), ['plain.txt', 'plain']])
+    const report = await writeSite(outDir, second, { manifestFile, memory })
+    expect({ written: report.written, unchanged: report.unchanged, removed: report.removed }).toEqual({ written: 2, unchanged: 2, removed: 1 })
+    expect(await readdir(outDir)).toEqual(['a', 'c', 'plain.txt'])
+    await saveOutputMemory(memory)
+    const saved = JSON.parse(await readFile(manifestFile, 'utf8')) as { files: Record<string, unknown> }
+    expect(Object.keys(saved.files).sort()).toEqual(['a/one.html', 'a/two.html', 'c/four.html', 'plain.txt'])
+    // Another process (no memory) reads that manifest: every file is as it recorded.
+    const again = await writeSite(outDir, second, { manifestFile })
+    expect({ written: again.written, unchanged: again.unchanged, removed: again.removed, rendered: again.rendered }).toEqual({ written: 0, unchanged: 4, removed: 0, rendered: 0 })
+    expect(await readFile(path.join(outDir, 'a/one.html'), 'utf8')).toBe('<p>a/one.html version 2</p>')
   })
 })
