@@ -33,8 +33,7 @@ export function groupReviews(reviews: readonly Review[], files: ReadonlyMap<stri
   const groupsByTitle = new Map<string, Set<Review[]>>()
   for (const group of byIdentity.values()) {
     for (const review of group) {
-      if (review.title === null) continue
-      const title = normalizeTitle(review.title)
+      const title = titleKey(review)
       if (title === '') continue
       const groups = groupsByTitle.get(title) ?? new Set<Review[]>()
       groups.add(group)
@@ -44,7 +43,7 @@ export function groupReviews(reviews: readonly Review[], files: ReadonlyMap<stri
   const byTitle = new Map<string, Review[]>()
   const groups: Review[][] = [...byIdentity.values()]
   for (const review of withoutIdentity) {
-    const normalized = review.title === null ? '' : normalizeTitle(review.title)
+    const normalized = titleKey(review)
     const title = normalized === '' ? null : normalized
     const candidates = title === null ? undefined : groupsByTitle.get(title)
     if (candidates && candidates.size === 1) {
@@ -64,10 +63,27 @@ export function groupReviews(reviews: readonly Review[], files: ReadonlyMap<stri
   return groups.map((group) => dropRepeatedPosts(group, files))
 }
 
+/** What {@link identityKey} and {@link titleKey} made of each review record (records are immutable, and a session keeps unchanged ones). */
+const reviewKeys = new WeakMap<Review, { readonly identity: string | null; title?: string }>()
+
+function keysOf(review: Review): { readonly identity: string | null; title?: string } {
+  let keys = reviewKeys.get(review)
+  if (!keys) {
+    keys = { identity: review.arxivId !== null ? `arxiv:${review.arxivId}` : review.url !== null ? `url:${normalizeUrl(review.url)}` : null }
+    reviewKeys.set(review, keys)
+  }
+  return keys
+}
+
+/** What identifies the paper a review is of: its arXiv id, else its link; null for neither. */
 function identityKey(review: Review): string | null {
-  if (review.arxivId !== null) return `arxiv:${review.arxivId}`
-  if (review.url !== null) return `url:${normalizeUrl(review.url)}`
-  return null
+  return keysOf(review).identity
+}
+
+/** The review's title folded for comparison ({@link normalizeTitle}); empty without one. */
+function titleKey(review: Review): string {
+  const keys = keysOf(review)
+  return (keys.title ??= review.title === null ? '' : normalizeTitle(review.title))
 }
 
 /** Fold the variations of one URL: scheme, `www.`, trailing slash, fragment. */
