@@ -516,15 +516,16 @@ describe('buildCatalog with a tag cache', () => {
 })
 
 describe('buildCatalog with a paper memory (digest dev)', () => {
+  const review = (line: number, arxivId: string, title: string) => ({
+    source: 'a.md', line, date: '2025-01-01', reviewers: ['Mike'], summary: `A review of ${title}.`, title,
+    headline: null, url: `https://arxiv.org/abs/${arxivId}`, arxivId, arxivVersion: null, links: [], tagOverride: null,
+  })
+  const one = review(1, '2006.11239', 'Denoising Diffusion Probabilistic Models')
+  const two = review(5, '1706.03762', 'Attention Is All You Need')
+
   it('takes an unchanged paper over without looking its tags up, and counts its tag cache entry as used; a changed taxonomy tags again', async () => {
     const { buildCatalog } = await import('../../src/catalog/index.ts')
     const { VFile } = await import('vfile')
-    const review = (line: number, arxivId: string, title: string) => ({
-      source: 'a.md', line, date: '2025-01-01', reviewers: ['Mike'], summary: `A review of ${title}.`, title,
-      headline: null, url: `https://arxiv.org/abs/${arxivId}`, arxivId, arxivVersion: null, links: [], tagOverride: null,
-    })
-    const one = review(1, '2006.11239', 'Denoising Diffusion Probabilistic Models')
-    const two = review(5, '1706.03762', 'Attention Is All You Need')
     const stored = new Map<string, string[]>()
     const calls = { get: 0, keep: [] as string[] }
     const cache = (fingerprint: string) => ({ fingerprint, get: (key: string) => (calls.get++, stored.get(key)), set: (key: string, tags: string[]) => void stored.set(key, tags), keep: (key: string) => void calls.keep.push(key) })
@@ -549,12 +550,6 @@ describe('buildCatalog with a paper memory (digest dev)', () => {
   it('gives the previous build\'s paper object for a paper made from the same records, and a new one when anything changed', async () => {
     const { buildCatalog } = await import('../../src/catalog/index.ts')
     const { VFile } = await import('vfile')
-    const review = (line: number, arxivId: string, title: string) => ({
-      source: 'a.md', line, date: '2025-01-01', reviewers: ['Mike'], summary: `A review of ${title}.`, title,
-      headline: null, url: `https://arxiv.org/abs/${arxivId}`, arxivId, arxivVersion: null, links: [], tagOverride: null,
-    })
-    const one = review(1, '2006.11239', 'Denoising Diffusion Probabilistic Models')
-    const two = review(5, '1706.03762', 'Attention Is All You Need')
     const memory = new Map()
     const first = buildCatalog([{ file: new VFile({ path: 'a.md' }), reviews: [one, two] }], NO_TOPICS, null, memory)
     expect(memory.size).toBe(2)
