@@ -159,13 +159,12 @@ export function renderSite(input: RenderInput): RenderResult {
   const keys = new PageKeys(config.templatesDir, { globals, topics: input.taxonomy.topics, sources: input.sources, pageSize: config.pageSize, epoch: config.sourceDateEpoch }, views, input.memory?.keys ?? null)
   for (const plan of plans) {
     const data = dataOf(plan)
-    const { file, key } = plan.inputs
-      ? // A plan a session made before (an unchanged paper's page) has its key; any other is keyed by its inputs.
-        keys.remembered(plan, () => {
-          const file = fileForUrl(plan.url)
-          return { file, key: keys.memoized(file, plan.inputs!, () => [plan.template, plan.url, data]) }
-        })
-      : { file: fileForUrl(plan.url), key: keys.of(plan.template, plan.url, data) }
+    // A plan a session made before (an unchanged paper's page) has its file and key; a listing is keyed by its inputs.
+    const { file, key } = keys.remembered(plan, () => {
+      const file = fileForUrl(plan.url)
+      const parts = () => [plan.template, plan.url, data]
+      return { file, key: plan.inputs ? keys.memoized(file, plan.inputs, parts) : keys.of(...parts()) }
+    })
     files.set(file, { key, render: () => templates.render(plan.template, { ...globals, ...data }) })
   }
   for (const view of views) {

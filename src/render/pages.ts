@@ -27,7 +27,9 @@ export interface PagePlan {
    * Makes the values `data` is made from, with the site's paths and nothing else
    * (views, which are immutable, compared by identity): a page whose inputs are
    * the ones it had in a session's previous build has the same data. Absent when
-   * the data depends on more; called only by a session.
+   * the data depends on more, and on paper pages, which a session plans as the
+   * very objects it planned before when their inputs are the same (see
+   * {@link PaperPlanMemory}); called only by a session.
    */
   readonly inputs?: () => readonly unknown[]
 }
@@ -128,7 +130,6 @@ export function planPages(input: PagePlanInput): PagePlan[] {
     const plan: PagePlan = {
       url,
       template: 'paper',
-      inputs: () => [paper, newer, older],
       data: {
         page: meta(url, { title: paper.title, description: paper.reviews[0]?.excerpt ?? paper.title, section: null, hasMath: paper.hasMath }),
         paper,

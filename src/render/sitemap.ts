@@ -13,11 +13,6 @@ export interface SitemapEntry {
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
 
-/** The sitemap document. */
-export function renderSitemap(entries: readonly SitemapEntry[]): string {
-  return sitemapOfLines(entries.map(sitemapLine))
-}
-
 /** One page's line of the sitemap. */
 export function sitemapLine(entry: SitemapEntry): string {
   return `  <url><loc>${escapeXml(entry.url)}</loc>${entry.lastModified ? `<lastmod>${entry.lastModified}</lastmod>` : ''}</url>`
