@@ -75,4 +75,26 @@ describe('a session writing the site again and again (OutputMemory)', () => {
     expect({ written: again.written, unchanged: again.unchanged, removed: again.removed, rendered: again.rendered }).toEqual({ written: 0, unchanged: 4, removed: 0, rendered: 0 })
     expect(await readFile(path.join(outDir, 'a/one.html'), 'utf8')).toBe('<p>a/one.html version 2</p>')
   })
+
+  it("plans a session's rebuild as what changed only, yet writes the site whole when its folder is deleted between plan and write", async () => {
+    const { createOutputMemory, planOutput, writeOutput } = await import('../../src/output/write-site.ts')
+    const outDir = path.join(work, 'vanishing-site')
+    const renders: string[] = []
+    const page = (name: string, version: number): [string, SiteFileContents] => [name, { key: `${name}@${version}`, render: () => (renders.push(name), `<p>${name} ${version}</p>`) }]
+    const site = (version: number) => new Map([page('z/last.html', 1), page('a/first.html', version), page('m/middle.html', 1), ['plain.txt', 'plain']])
+    const memory = createOutputMemory()
+    await writeSite(outDir, site(1), { manifestFile: null, memory })
+    // Only the edited page and the file given with its contents are planned; the others are settled.
+    const plan = await planOutput(outDir, site(2), { memory })
+    expect({ files: plan.files.map((file) => file.relative), settled: plan.settled }).toEqual({ files: ['a/first.html', 'plain.txt'], settled: 2 })
+    await rm(outDir, { recursive: true })
+    renders.length = 0
+    const report = await writeOutput(plan)
+    expect({ written: report.written, unchanged: report.unchanged }).toEqual({ written: 4, unchanged: 0 })
+    expect(renders.sort()).toEqual(['a/first.html', 'm/middle.html', 'z/last.html'])
+    expect(await readFile(path.join(outDir, 'm/middle.html'), 'utf8')).toBe('<p>m/middle.html 1</p>')
+    // The next rebuild is planned from this write; the fingerprint lists every file, in path order.
+    const next = await writeSite(outDir, site(3), { manifestFile: null, memory })
+    expect({ written: next.written, unchanged: next.unchanged, files: next.fingerprint()?.files }).toEqual({ written: 1, unchanged: 3, files: ['a/first.html', 'm/middle.html', 'plain.txt', 'z/last.html'] })
+  })
 })
