@@ -3,6 +3,7 @@
  * JSON and BibTeX, assets), as an in-memory map for the output stage. Summaries
  * are rendered once each; KaTeX problems become messages on the review's file.
  */
+import { hash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -13,7 +14,7 @@ import type { Taxonomy } from '../catalog/topics.ts'
 import type { ResolvedConfig } from '../config.ts'
 import { report } from '../diagnostics/report.ts'
 import type { Paper, Review } from '../model.ts'
-import type { SiteFileContents } from '../output/write-site.ts'
+import type { DeferredFile, SiteFileContents } from '../output/write-site.ts'
 import { paperBibtex } from './bibtex.ts'
 import { FEED_SIZE, renderFeeds } from './feeds.ts'
 import { createKeyMemory, PageKeys, type KeyMemory } from './page-keys.ts'
@@ -49,11 +50,13 @@ export interface RenderMemory {
   readonly views: ViewMemory
   readonly keys: KeyMemory
   readonly paperPages: PaperPlanMemory
+  /** The previous build's sitemap: its lines (each remembered by plan, so unchanged ones are the same strings) and its file. */
+  sitemap: { readonly lines: readonly string[]; readonly file: DeferredFile } | null
 }
 
 /** Make an empty {@link RenderMemory}. */
 export function createRenderMemory(): RenderMemory {
-  return { views: createViewMemory(), keys: createKeyMemory(), paperPages: createPaperPlanMemory() }
+  return { views: createViewMemory(), keys: createKeyMemory(), paperPages: createPaperPlanMemory(), sitemap: null }
 }
 
 /** The rendered site and the views it was built from. */
@@ -184,7 +187,7 @@ export function renderSite(input: RenderInput): RenderResult {
   files.set('papers.json', { key: papersJsonKey, render: () => ({ pieces: papersJsonPiecesFrom(papers, pieceStore, (paper) => keys.digestOf(paper)), identity: papersJsonKey }) })
 
   addFeeds(files, entries, input, paths, keys)
-  files.set('sitemap.xml', sitemapOfLines(sitemapLines(plans, paths)))
+  files.set('sitemap.xml', sitemapFile(sitemapLines(plans, paths), input.memory ?? null))
   files.set('robots.txt', renderRobots(paths.absolute('sitemap.xml')))
   files.set('opensearch.xml', openSearchDescription(config, paths))
   addAssets(files, config)
@@ -261,6 +264,20 @@ function sitemapLines(plans: readonly PagePlan[], paths: SitePaths): string[] {
     lines.push(line)
   }
   return lines
+}
+
+/**
+ * The sitemap, keyed by a digest of its text. A session's build whose lines are
+ * the very ones of its previous build takes that build's file over, rather than
+ * join and hash its megabyte again (at 10k reviews, about 20 ms a rebuild).
+ */
+function sitemapFile(lines: readonly string[], memory: RenderMemory | null): DeferredFile {
+  const previous = memory?.sitemap
+  if (previous && previous.lines.length === lines.length && previous.lines.every((line, index) => line === lines[index])) return previous.file
+  const text = sitemapOfLines(lines)
+  const file: DeferredFile = { key: hash('sha1', text), render: () => text }
+  if (memory) memory.sitemap = { lines, file }
+  return file
 }
 
 function openSearchDescription(config: ResolvedConfig, paths: SitePaths): string {
