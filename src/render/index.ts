@@ -78,38 +78,45 @@ export async function renderSummaries(
   cache: SummaryCache = NO_SUMMARY_CACHE,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<Map<Review, RenderedSummary>> {
-  const reviews = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review, key: summaryCacheKey(review) })))
-  const found = new Map<string, RenderedSummary>()
-  // The reviews whose summaries must be rendered, not the summaries: each is read (from its file) only when it is sent to be rendered.
-  const missing = new Map<string, Review>()
-  for (const { review, key } of reviews) {
-    if (found.has(key) || missing.has(key)) continue
-    const cached = cache.get(key)
-    if (cached) found.set(key, cached)
-    else missing.set(key, review)
+  const rendered = new Map<Review, RenderedSummary>()
+  // The reviews whose summaries must be rendered, by key (reviews with the same summary share one); each
+  // summary is read (from its file) only when it is sent to be rendered.
+  const missing = new Map<string, Review[]>()
+  for (const paper of papers) {
+    for (const review of paper.reviews) {
+      const key = summaryCacheKey(review)
+      const waiting = missing.get(key)
+      if (waiting) {
+        waiting.push(review)
+        continue
+      }
+      const cached = cache.get(key)
+      if (cached) rendered.set(review, cached)
+      else missing.set(key, [review])
+    }
   }
   const keys = [...missing.keys()]
-  const toRender = [...missing.values()]
-  missing.clear()
   onProgress(0, keys.length)
   await renderEach(
     keys.length,
-    (index) => toRender[index]!.summary,
+    (index) => missing.get(keys[index]!)![0]!.summary,
     (index, summary) => {
       const key = keys[index]!
       cache.set(key, summary)
       // Taken back from the cache when it can give it: its HTML and text then wait on disk until a file needs them.
-      found.set(key, cache.get(key) ?? summary)
+      const kept = cache.get(key) ?? summary
+      for (const review of missing.get(key)!) rendered.set(review, kept)
     },
     (done) => onProgress(done, keys.length),
   )
-  const rendered = new Map<Review, RenderedSummary>()
-  for (const { paper, review, key } of reviews) {
-    const summary = found.get(key)!
-    rendered.set(review, summary)
-    const file = files.get(review.source)
-    for (const problem of summary.problems) {
-      if (file) report(file, 'invalid-math', `${problem.reason} in the review of "${paper.title}"; the formula is shown as written`, { line: review.line })
+  for (const paper of papers) {
+    for (const review of paper.reviews) {
+      const { problems } = rendered.get(review)!
+      if (problems.length === 0) continue
+      const file = files.get(review.source)
+      for (const problem of problems) {
+        if (file) report(file, 'invalid-math', `${problem.reason} in the review of "${paper.title}"; the formula is shown as written`, { line: review.line })
+      }
     }
   }
   return rendered

@@ -66,13 +66,17 @@ export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: Summ
   }
   const readHtml = reader(html, 'HTML')
   const readText = reader(text, 'text')
+  // Each entry's summary, made once per entry read (a session's stores keep their entries between builds).
+  const summaries = new WeakMap<CachedSummaryMeta, { readonly key: string; readonly summary: RenderedSummary }>()
   return {
     get(key) {
       const found = meta.get(key)
       if (!found || !html.has(key) || !text.has(key)) return undefined
       html.keep(key)
       text.keep(key)
-      return {
+      const made = summaries.get(found)
+      if (made?.key === key) return made.summary
+      const summary: RenderedSummary = {
         get text() {
           return readText(key).text
         },
@@ -87,6 +91,8 @@ export function summaryCacheOn(meta: SummaryStore<CachedSummaryMeta>, text: Summ
           return loaded.feedHtml ?? loaded.html
         },
       }
+      summaries.set(found, { key, summary })
+      return summary
     },
     set(key, summary) {
       meta.set(key, { excerpt: summary.excerpt, hasMath: summary.hasMath, problems: summary.problems })
