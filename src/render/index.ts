@@ -227,9 +227,18 @@ function addFeeds(files: Map<string, SiteFileContents>, all: readonly ListingEnt
   ), 'site')
   files.set('feed.xml', site.atom)
   files.set('feed.json', site.json)
+  // Each topic's entries, newest first as `all` is, in one pass.
+  const byTopic = new Map<string, ListingEntry[]>()
+  for (const entry of all) {
+    for (const slug of entry.paper.tagSlugs) {
+      const entries = byTopic.get(slug)
+      if (!entries) byTopic.set(slug, [entry])
+      else if (entries[entries.length - 1] !== entry) entries.push(entry)
+    }
+  }
   for (const topic of input.taxonomy.topics) {
-    const entries = all.filter((entry) => entry.paper.tagSlugs.includes(topic.slug))
-    if (entries.length === 0) continue
+    const entries = byTopic.get(topic.slug)
+    if (!entries) continue
     const base = paths.topic(topic.slug)
     const feeds = feedPair(entries, () => renderFeeds(
       {

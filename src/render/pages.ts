@@ -10,6 +10,7 @@ import { compareStrings } from '../ordering.ts'
 import {
   compareEntriesNewestFirst,
   formatMonth,
+  latestEntry,
   listingEntries,
   type LinkView,
   type ListingEntry,
@@ -150,7 +151,7 @@ export function planPages(input: PagePlanInput): PagePlan[] {
     const tagged = byTopic.get(topic.slug) ?? []
     if (tagged.length === 0) continue
     topicGroups.push({ slug: topic.slug, name: topic.name, description: topic.description, url: paths.url(paths.topic(topic.slug)), count: tagged.length })
-    const topicEntries = tagged.map((paper) => ({ paper, review: latestReview(paper) }))
+    const topicEntries = tagged.map(latestEntry)
     pages.push(
       ...paginate(paths, topicEntries, pageSize, (page) => paths.topic(topic.slug, page), (items, pagination, url) => ({
         url,
@@ -280,12 +281,6 @@ export function planPages(input: PagePlanInput): PagePlan[] {
   return pages
 }
 
-
-/** The paper's last dated review (reviews are oldest first, undated last), else its last one. */
-function latestReview(paper: PaperView) {
-  for (let index = paper.reviews.length - 1; index >= 0; index--) if (paper.reviews[index]!.date !== null) return paper.reviews[index]!
-  return paper.reviews[paper.reviews.length - 1]!
-}
 
 function pageTitle(name: string, pagination: Pagination): string {
   return pagination.current > 1 ? `${name}, page ${pagination.current}` : name

@@ -184,8 +184,37 @@ export function buildPaperViews(
 
 /** Every review of every paper, newest first (undated last), as listing entries. */
 export function listingEntries(papers: readonly PaperView[]): ListingEntry[] {
-  const entries = papers.flatMap((paper) => paper.reviews.map((review) => ({ paper, review })))
+  const entries: ListingEntry[] = []
+  for (const paper of papers) for (const review of paper.reviews) entries.push(listingEntry(paper, review))
   return entries.sort(compareEntriesNewestFirst)
+}
+
+/**
+ * Listing entries by review view: views are immutable, and a `digest dev` session
+ * keeps an unchanged paper's, so its entries are the objects of the builds before.
+ */
+const entriesByReview = new WeakMap<ReviewView, ListingEntry>()
+
+/** The listing entry of `paper`'s `review`, made once per review view. */
+export function listingEntry(paper: PaperView, review: ReviewView): ListingEntry {
+  let entry = entriesByReview.get(review)
+  if (entry?.paper !== paper) {
+    entry = { paper, review }
+    entriesByReview.set(review, entry)
+  }
+  return entry
+}
+
+/** The entry of a paper's last dated review (reviews are oldest first, undated last), else of its last one: how topic listings show a paper. */
+export function latestEntry(paper: PaperView): ListingEntry {
+  let latest = paper.reviews[paper.reviews.length - 1]!
+  for (let index = paper.reviews.length - 1; index >= 0; index--) {
+    if (paper.reviews[index]!.date !== null) {
+      latest = paper.reviews[index]!
+      break
+    }
+  }
+  return listingEntry(paper, latest)
 }
 
 /** Newest first, undated last, then by paper id and review order, so listings are stable. */

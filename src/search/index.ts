@@ -147,11 +147,13 @@ function searchKeyPart(paper: Paper, input: SearchInput): string {
   return part
 }
 
-/** What is known of a paper's search fragment, for the excerpt it was made with: its JSON's digest and length. */
+/** What is known of a paper's search fragment, for the excerpt it was made with: its JSON's digest and length, and how to make it. */
 interface FragmentDigest {
   readonly excerpt: string
   readonly digest: string
   readonly length: number
+  /** Makes the JSON again (when the file is written). */
+  readonly make: () => string
 }
 
 /**
@@ -161,6 +163,21 @@ interface FragmentDigest {
  * when it writes them. (The JSON is not kept: 5.5 MB at 10k reviews.)
  */
 const fragmentDigests = new WeakMap<Paper, FragmentDigest>()
+
+/** What is known of `paper`'s fragment showing `excerpt`. At module level, so its `make` closes over nothing of a build. */
+function fragmentDigest(paper: Paper, excerpt: string): FragmentDigest {
+  const contents = fragmentJson(paper, excerpt)
+  return { excerpt, digest: contentDigest(contents), length: contents.length, make: () => fragmentJson(paper, excerpt) }
+}
+
+/** Fragment file names by short id, made once each. */
+const fragmentNames: string[] = []
+
+/** A paper's search fragment file, showing `excerpt`. A module-level function: what a {@link FragmentDigest} keeps must hold no build's data. */
+function fragmentJson(paper: Paper, excerpt: string): string {
+  const fragment: SearchFragment = { id: paper.id, title: paper.title, date: newestDate(paper), reviewers: reviewersOf(paper), topics: paper.tags, excerpt }
+  return JSON.stringify(searchFile('fragment', fragment))
+}
 
 /** What the build cache keeps of the search stage. */
 export type SearchCacheEntry =
@@ -607,25 +624,23 @@ function assembleSearch(
   const excerpt = input.excerptOf ?? ((review: Review) => excerptOf(input.textOf(review)))
   // An excerpt is empty only for empty text.
   const latestExcerpt = (paper: Paper): string => {
-    const latest = [...paper.reviews].reverse().find((review) => excerpt(review) !== '')
-    return latest ? excerpt(latest) : ''
-  }
-  const fragmentOf = (paper: Paper, shown: string): string => {
-    const fragment: SearchFragment = { id: paper.id, title: paper.title, date: newestDate(paper), reviewers: reviewersOf(paper), topics: paper.tags, excerpt: shown }
-    return JSON.stringify(searchFile('fragment', fragment))
+    for (let index = paper.reviews.length - 1; index >= 0; index--) {
+      const shown = excerpt(paper.reviews[index]!)
+      if (shown !== '') return shown
+    }
+    return ''
   }
   papers.forEach((paper, shortId) => {
     const shown = latestExcerpt(paper)
     let known = fragmentDigests.get(paper)
     if (known?.excerpt !== shown) {
-      const contents = fragmentOf(paper, shown)
-      known = { excerpt: shown, digest: contentDigest(contents), length: contents.length }
+      known = fragmentDigest(paper, shown)
       fragmentDigests.set(paper, known)
     }
-    const name = `search/f/${shortId}.json`
+    const name = (fragmentNames[shortId] ??= `search/f/${shortId}.json`)
     fragmentBytes += known.length
     knownDigests.set(name, known.digest)
-    files.set(name, () => fragmentOf(paper, shown))
+    files.set(name, known.make)
   })
   const base: SearchBase = {
     ids: papers.map((paper) => paper.id),
