@@ -100,10 +100,10 @@ export interface WriteOptions {
  * write, so the next one neither reads the manifest file again nor checks the
  * size of every unchanged file (about 0.5 s for 43,000 files): a session owns
  * its output folder. Nor does it plan a deferred file whose key is the one
- * recorded (see {@link OutputPlan.settled}). A file deleted from it by hand comes back with the next
- * `digest build`, or once its page changes; a deleted output folder is written
- * again whole. A write that fails leaves nothing here, and the next one checks
- * everything.
+ * recorded (see {@link OutputPlan.settled}). A file deleted from the folder by
+ * hand comes back with the next `digest build`, or once its page changes; a
+ * deleted output folder is written again whole. A write that fails leaves
+ * nothing here, and the next one checks everything.
  */
 export interface OutputMemory {
   /** @internal the manifest of the last write that succeeded */
