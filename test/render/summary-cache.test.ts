@@ -119,4 +119,20 @@ describe('cache entries', () => {
     text.entries.delete('math')
     expect(cache.get('math')).toBeUndefined()
   })
+
+  it('give the same summary for an entry read again (still counting it as used), and a new one once the entry is replaced', () => {
+    const kept: string[] = []
+    const meta = memoryStore<CachedSummaryMeta>()
+    const text = { ...memoryStore<CachedSummaryText>(), keep: (key: string) => void kept.push(`text ${key}`) }
+    const html = { ...memoryStore<CachedSummaryHtml>(), keep: (key: string) => void kept.push(`html ${key}`) }
+    const cache = summaryCacheOn(meta, text, html)
+    cache.set('a', { html: '<p>a</p>', feedHtml: '<p>a</p>', text: 'a', excerpt: 'a', hasMath: false, problems: [] })
+    const first = cache.get('a')
+    expect(cache.get('a')).toBe(first)
+    expect(kept).toEqual(['html a', 'text a', 'html a', 'text a'])
+    cache.set('a', { html: '<p>b</p>', feedHtml: '<p>b</p>', text: 'b', excerpt: 'b', hasMath: false, problems: [] })
+    const second = cache.get('a')!
+    expect(second).not.toBe(first)
+    expect([second.excerpt, second.html, first!.excerpt]).toEqual(['b', '<p>b</p>', 'a'])
+  })
 })
