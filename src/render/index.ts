@@ -21,7 +21,7 @@ import { createKeyMemory, PageKeys, type KeyMemory } from './page-keys.ts'
 import type { RenderedSummary } from './markdown.ts'
 import { renderEach } from './summary-pool.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, type SummaryCache } from './summary-cache.ts'
-import { createPaperPlanMemory, planPages, type PagePlan, type PaperPlanMemory } from './pages.ts'
+import { createPaperPlanMemory, groupBy, planPages, type PagePlan, type PaperPlanMemory } from './pages.ts'
 import { renderRobots, sitemapLine, sitemapOfLines } from './sitemap.ts'
 import { fileForUrl, SitePaths } from './site-paths.ts'
 import { createTemplateRenderer } from './templates.ts'
@@ -227,15 +227,8 @@ function addFeeds(files: Map<string, SiteFileContents>, all: readonly ListingEnt
   ), 'site')
   files.set('feed.xml', site.atom)
   files.set('feed.json', site.json)
-  // Each topic's entries, newest first as `all` is, in one pass.
-  const byTopic = new Map<string, ListingEntry[]>()
-  for (const entry of all) {
-    for (const slug of entry.paper.tagSlugs) {
-      const entries = byTopic.get(slug)
-      if (!entries) byTopic.set(slug, [entry])
-      else if (entries[entries.length - 1] !== entry) entries.push(entry)
-    }
-  }
+  // Each topic's entries, newest first as `all` is.
+  const byTopic = groupBy(all, (entry) => new Set(entry.paper.tagSlugs))
   for (const topic of input.taxonomy.topics) {
     const entries = byTopic.get(topic.slug)
     if (!entries) continue

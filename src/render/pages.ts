@@ -302,7 +302,7 @@ function groupEntries(entries: readonly ListingEntry[], keys: (entry: ListingEnt
 }
 
 /** Items under every key `keys` gives them, in the order of `items`; keys in order of first appearance. */
-function groupBy<T>(items: readonly T[], keys: (item: T) => Iterable<string>): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], keys: (item: T) => Iterable<string>): Map<string, T[]> {
   const groups = new Map<string, T[]>()
   for (const item of items) {
     for (const key of keys(item)) {

@@ -39,9 +39,7 @@ export async function renderEach(
   const threads = availableParallelism()
   if (count === 0) return
   if (count < PARALLEL_FROM || threads < 2) {
-    // Loaded only when something must be rendered: the unified/KaTeX stack takes about half a second to load.
-    const { createSummaryRenderer } = await import('./markdown.ts')
-    const render = createSummaryRenderer()
+    const render = await mainThreadRenderer()
     for (let index = 0; index < count; index++) {
       onResult(index, render(markdownAt(index)))
       onRendered(index + 1)
@@ -77,8 +75,27 @@ export async function renderEach(
  * `digest dev` session, while it waits for the first edit.
  */
 export async function preloadSummaryRenderer(): Promise<void> {
-  const { createSummaryRenderer } = await import('./markdown.ts')
-  createSummaryRenderer()('A *warm-up* summary with math, $x^2$, and a [link](https://arxiv.org/abs/1706.03762).')
+  const render = await mainThreadRenderer()
+  render('A *warm-up* summary with math, $x^2$, and a [link](https://arxiv.org/abs/1706.03762).')
+}
+
+let mainThread: Promise<(markdown: string) => RenderedSummary> | null = null
+
+/**
+ * The renderer for summaries rendered on the main thread, made once per process
+ * (a unified processor is reusable). Loaded only when something must be rendered:
+ * the unified/KaTeX stack takes about half a second to load.
+ */
+function mainThreadRenderer(): Promise<(markdown: string) => RenderedSummary> {
+  mainThread ??= import('./markdown.ts').then(
+    ({ createSummaryRenderer }) => createSummaryRenderer(),
+    (error: unknown) => {
+      // Not kept: the next render tries again.
+      mainThread = null
+      throw error
+    },
+  )
+  return mainThread
 }
 
 let bundlePath: string | null = null

@@ -207,14 +207,8 @@ export function listingEntry(paper: PaperView, review: ReviewView): ListingEntry
 
 /** The entry of a paper's last dated review (reviews are oldest first, undated last), else of its last one: how topic listings show a paper. */
 export function latestEntry(paper: PaperView): ListingEntry {
-  let latest = paper.reviews[paper.reviews.length - 1]!
-  for (let index = paper.reviews.length - 1; index >= 0; index--) {
-    if (paper.reviews[index]!.date !== null) {
-      latest = paper.reviews[index]!
-      break
-    }
-  }
-  return listingEntry(paper, latest)
+  const dated = paper.reviews.findLast((review) => review.date !== null)
+  return listingEntry(paper, dated ?? paper.reviews[paper.reviews.length - 1]!)
 }
 
 /** Newest first, undated last, then by paper id and review order, so listings are stable. */

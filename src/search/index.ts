@@ -112,6 +112,12 @@ interface PaperSearchFacts {
   primary?: { readonly topics: string; readonly values: readonly string[]; readonly hash: string }
   /** The text document's analysis hash, from its reviews' text keys made with `textKeyOf`. */
   textHash?: { readonly textKeyOf: (review: Review) => string; readonly hash: string }
+  /**
+   * The search fragment as made last: a function of the record and its latest
+   * excerpt, so a session makes unchanged papers' fragments only when it writes
+   * them. (The JSON is not kept: 5.5 MB at 10k reviews.)
+   */
+  fragment?: FragmentDigest
 }
 
 const paperFacts = new WeakMap<Paper, PaperSearchFacts>()
@@ -155,14 +161,6 @@ interface FragmentDigest {
   /** Makes the JSON again (when the file is written). */
   readonly make: () => string
 }
-
-/**
- * Each paper's fragment digest, as made last. A paper record is immutable, and
- * the fragment is a function of it and its latest excerpt: a `digest dev`
- * session, which keeps unchanged papers' records, makes their fragments only
- * when it writes them. (The JSON is not kept: 5.5 MB at 10k reviews.)
- */
-const fragmentDigests = new WeakMap<Paper, FragmentDigest>()
 
 /** What is known of `paper`'s fragment showing `excerpt`. At module level, so its `make` closes over nothing of a build. */
 function fragmentDigest(paper: Paper, excerpt: string): FragmentDigest {
@@ -632,11 +630,9 @@ function assembleSearch(
   }
   papers.forEach((paper, shortId) => {
     const shown = latestExcerpt(paper)
-    let known = fragmentDigests.get(paper)
-    if (known?.excerpt !== shown) {
-      known = fragmentDigest(paper, shown)
-      fragmentDigests.set(paper, known)
-    }
+    const facts = factsOf(paper)
+    if (facts.fragment?.excerpt !== shown) facts.fragment = fragmentDigest(paper, shown)
+    const known = facts.fragment
     const name = (fragmentNames[shortId] ??= `search/f/${shortId}.json`)
     fragmentBytes += known.length
     knownDigests.set(name, known.digest)
