@@ -1,6 +1,7 @@
 /**
  * The build: a thin composition of the stages
- * ingest → catalog → render (summaries) → search → render (pages) → output.
+ * ingest → catalog → render (summaries) → search → render (pages) → output,
+ * the summaries rendered (on worker threads) while the catalog tags papers.
  * Each stage hands typed data to the next; only `output` touches the disk for
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
@@ -12,7 +13,7 @@ import { VFile } from 'vfile'
 import type { ResolvedConfig } from './config.ts'
 import { report } from './diagnostics/report.ts'
 import { DigestErrors, type DigestError } from './errors.ts'
-import { buildCatalog, type PaperMemory, type TagCache } from './catalog/index.ts'
+import { startCatalog, type PaperMemory, type TagCache } from './catalog/index.ts'
 import type { Taxonomy } from './catalog/topics.ts'
 import { buildCodeFingerprint } from './code-fingerprint.ts'
 import { outputRecordFile, prepareStamp, stampBuild, takeInputs, writeStamp, type PendingStamp } from './up-to-date.ts'
@@ -23,7 +24,7 @@ import { createIngestMemory, ingestRemembering, ingestSourceCached, restoreRemem
 import { listContentFiles, readContentFile, type UnreadableContent } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
-import { createRenderMemory, renderSite, renderSummaries, sourceInfo, type RenderMemory } from './render/index.ts'
+import { createRenderMemory, renderReviewSummaries, renderSite, reportSummaryProblems, sourceInfo, type RenderMemory } from './render/index.ts'
 import { preloadSummaryRenderer } from './render/summary-pool.ts'
 import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
@@ -35,7 +36,10 @@ import { sourcePath } from './source-root.ts'
 export interface StageTimings {
   ingest: number
   catalog: number
-  /** Rendering review summaries (Markdown, sanitizing, KaTeX), or taking them from the cache. */
+  /**
+   * Rendering review summaries (Markdown, sanitizing, KaTeX), or taking them from
+   * the cache: the time it took beyond `catalog`, which it runs alongside.
+   */
   render: number
   search: number
   /** Rendering pages, feeds and data files from templates. */
@@ -156,12 +160,30 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   const tagCache: TagCache | null = caches.tags
     ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags), keep: (key) => caches.tags!.keep(key) }
     : null
-  const papers = buildCatalog(sources, taxonomy, tagCache, caches.memory?.papers ?? null)
+  const catalogRun = startCatalog(sources, taxonomy, tagCache, caches.memory?.papers ?? null)
+  // The summaries are rendered (on worker threads, for many) while the catalog tags the papers on this one.
+  // Their progress is told once the catalog is done, so stages are told in order.
+  let renderStage: ((done: number, total: number) => void) | null = null
+  let renderedSoFar: [number, number] = [0, 0]
+  const rendering = renderReviewSummaries(catalogRun.reviews, caches.summaries ?? NO_SUMMARY_CACHE, (done, total) => {
+    renderedSoFar = [done, total]
+    renderStage?.(done, total)
+  })
+  let papers: Paper[]
+  try {
+    papers = await catalogRun.finish()
+  } catch (error) {
+    // Not left running after the build failed.
+    await rendering.catch(() => {})
+    throw error
+  }
   const catalog = performance.now() - started
 
   started = performance.now()
-  const contentFiles = new Map(sources.map((source) => [source.file.path, source.file]))
-  const rendered = await renderSummaries(papers, contentFiles, caches.summaries ?? NO_SUMMARY_CACHE, (done, total) => onProgress({ stage: 'render', done, total, unit: 'summaries' }))
+  renderStage = (done, total) => onProgress({ stage: 'render', done, total, unit: 'summaries' })
+  renderStage(...renderedSoFar)
+  const rendered = await rendering
+  reportSummaryProblems(papers, rendered, new Map(sources.map((source) => [source.file.path, source.file])))
   const render = performance.now() - started
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }
 }

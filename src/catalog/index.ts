@@ -42,6 +42,55 @@ export type PaperMemory = Map<string, Paper> & {
 
 /** Merge, title, identify and tag the reviews of all sources. With `memory`, unchanged papers are the objects of the previous build (and `memory` then holds this build's). */
 export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null = null, memory: PaperMemory | null = null): Paper[] {
+  const making = makePapers(sources, taxonomy, tagCache, memory)
+  for (;;) {
+    const step = making.next()
+    if (step.done) return step.value
+  }
+}
+
+/** A catalog being made: its reviews are known before its papers are tagged. */
+export interface CatalogRun {
+  /** The reviews the papers will hold, every one once (repeated posts are dropped already). */
+  readonly reviews: readonly Review[]
+  /** Tag the papers (the catalog's costly step) and finish: the papers {@link buildCatalog} returns. */
+  finish(): Promise<Paper[]>
+}
+
+/** How long tagging runs before it lets other work on the main thread run (results of worker threads, for one). */
+const TAGGING_SLICE_MS = 10
+
+/**
+ * {@link buildCatalog} in two steps, so a build can render the summaries while
+ * papers are tagged: merging is done when this returns, and `finish` tags the
+ * papers, letting the event loop run every {@link TAGGING_SLICE_MS}. Same papers,
+ * same messages, same use of `tagCache` and `memory` as {@link buildCatalog}.
+ */
+export function startCatalog(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null = null, memory: PaperMemory | null = null): CatalogRun {
+  const making = makePapers(sources, taxonomy, tagCache, memory)
+  const first = making.next()
+  if (first.done || first.value === undefined) throw new Error('research-digest: the catalog did not list its reviews before tagging')
+  return {
+    reviews: first.value,
+    finish: async () => {
+      let sliceStarted = performance.now()
+      for (;;) {
+        const step = making.next()
+        if (step.done) return step.value
+        if (performance.now() - sliceStarted < TAGGING_SLICE_MS) continue
+        await new Promise((resolve) => setImmediate(resolve))
+        sliceStarted = performance.now()
+      }
+    },
+  }
+}
+
+/**
+ * The catalog, step by step: merges the reviews into drafts and yields the
+ * reviews they hold, then yields (nothing) after each paper it makes, and
+ * returns the papers in their order.
+ */
+function* makePapers(sources: readonly CatalogSource[], taxonomy: Taxonomy, tagCache: TagCache | null, memory: PaperMemory | null): Generator<readonly Review[] | undefined, Paper[], void> {
   const files = new Map<string, VFile>()
   for (const source of sources) files.set(source.file.path, source.file)
   const reviews = sources.flatMap((source) => source.reviews)
@@ -49,45 +98,53 @@ export function buildCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   const knownTopics = new Set(taxonomy.topics.map((topic) => topic.slug))
   const drafts = groups.map((group) => assemblePaper(group))
   const ids = assignIds(drafts)
-  const papers = drafts.map((draft, index): Paper => {
-    const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
-    const before = memory?.get(ids[index]!)
-    // The paper of the previous build, made from the same review records, has the same tags unless the taxonomy or tagger changed.
-    const known = before && tagCache && memory?.tagFingerprint === tagCache.fingerprint ? tagKeys.get(before) : undefined
-    if (known !== undefined && sameDraft(before!, draft)) {
-      tagCache!.keep(known)
-      return before!
-    }
-    let tags: string[] | undefined
-    let key: string | null = null
-    if (tagCache) {
-      key = tagKey(tagCache.fingerprint, draft.title, draft.reviews, overrides)
-      tags = tagCache.get(key)
-    }
-    if (!tags) {
-      // Summaries are read only here, for a paper whose tags are not cached (a restored summary is read from its file's text when asked for).
-      tags = tagPaper(taxonomy, { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }, overrides)
-      if (tagCache && key) tagCache.set(key, tags)
-    }
-    const paper: Paper = {
-      id: ids[index]!,
-      title: draft.title,
-      arxivId: draft.arxivId,
-      url: draft.url,
-      links: draft.links,
-      tags,
-      reviews: draft.reviews,
-    }
-    const made = before && samePaper(before, paper) ? before : paper
-    if (key !== null) tagKeys.set(made, key)
-    return made
-  })
+  yield drafts.flatMap((draft) => draft.reviews)
+  const papers: Paper[] = []
+  for (const [index, draft] of drafts.entries()) {
+    papers.push(makePaper(draft, ids[index]!, knownTopics, files, taxonomy, tagCache, memory))
+    yield
+  }
   if (memory) {
     memory.clear()
     for (const paper of papers) memory.set(paper.id, paper)
     memory.tagFingerprint = tagCache?.fingerprint ?? null
   }
   return papers.sort(comparePapers)
+}
+
+/** One draft's paper, tagged (or taken over from `memory`, or its tags from `tagCache`). */
+function makePaper(draft: PaperDraft, id: string, knownTopics: ReadonlySet<string>, files: ReadonlyMap<string, VFile>, taxonomy: Taxonomy, tagCache: TagCache | null, memory: PaperMemory | null): Paper {
+  const overrides = draft.reviews.flatMap((review) => checkedOverride(review, knownTopics, files))
+  const before = memory?.get(id)
+  // The paper of the previous build, made from the same review records, has the same tags unless the taxonomy or tagger changed.
+  const known = before && tagCache && memory?.tagFingerprint === tagCache.fingerprint ? tagKeys.get(before) : undefined
+  if (known !== undefined && sameDraft(before!, draft)) {
+    tagCache!.keep(known)
+    return before!
+  }
+  let tags: string[] | undefined
+  let key: string | null = null
+  if (tagCache) {
+    key = tagKey(tagCache.fingerprint, draft.title, draft.reviews, overrides)
+    tags = tagCache.get(key)
+  }
+  if (!tags) {
+    // Summaries are read only here, for a paper whose tags are not cached (a restored summary is read from its file's text when asked for).
+    tags = tagPaper(taxonomy, { title: draft.title, summaries: draft.reviews.map((review) => review.summary) }, overrides)
+    if (tagCache && key) tagCache.set(key, tags)
+  }
+  const paper: Paper = {
+    id,
+    title: draft.title,
+    arxivId: draft.arxivId,
+    url: draft.url,
+    links: draft.links,
+    tags,
+    reviews: draft.reviews,
+  }
+  const made = before && samePaper(before, paper) ? before : paper
+  if (key !== null) tagKeys.set(made, key)
+  return made
 }
 
 /** The tag cache key each paper record was tagged with (records are immutable): a session takes unchanged papers over without making it again. */

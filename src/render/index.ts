@@ -78,22 +78,39 @@ export async function renderSummaries(
   cache: SummaryCache = NO_SUMMARY_CACHE,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<Map<Review, RenderedSummary>> {
+  const rendered = await renderReviewSummaries(
+    papers.flatMap((paper) => paper.reviews),
+    cache,
+    onProgress,
+  )
+  reportSummaryProblems(papers, rendered, files)
+  return rendered
+}
+
+/**
+ * {@link renderSummaries} without its messages: for a build that renders the
+ * summaries while the catalog tags the papers, and reports problems (with the
+ * papers' titles) once both are done, with {@link reportSummaryProblems}.
+ */
+export async function renderReviewSummaries(
+  reviews: readonly Review[],
+  cache: SummaryCache = NO_SUMMARY_CACHE,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<Map<Review, RenderedSummary>> {
   const rendered = new Map<Review, RenderedSummary>()
   // The reviews whose summaries must be rendered, by key (reviews with the same summary share one); each
   // summary is read (from its file) only when it is sent to be rendered.
   const missing = new Map<string, Review[]>()
-  for (const paper of papers) {
-    for (const review of paper.reviews) {
-      const key = summaryCacheKey(review)
-      const waiting = missing.get(key)
-      if (waiting) {
-        waiting.push(review)
-        continue
-      }
-      const cached = cache.get(key)
-      if (cached) rendered.set(review, cached)
-      else missing.set(key, [review])
+  for (const review of reviews) {
+    const key = summaryCacheKey(review)
+    const waiting = missing.get(key)
+    if (waiting) {
+      waiting.push(review)
+      continue
     }
+    const cached = cache.get(key)
+    if (cached) rendered.set(review, cached)
+    else missing.set(key, [review])
   }
   const keys = [...missing.keys()]
   onProgress(0, keys.length)
@@ -109,6 +126,11 @@ export async function renderSummaries(
     },
     (done) => onProgress(done, keys.length),
   )
+  return rendered
+}
+
+/** Report the KaTeX problems of every paper's rendered summaries on their content files. */
+export function reportSummaryProblems(papers: readonly Paper[], rendered: ReadonlyMap<Review, RenderedSummary>, files: ReadonlyMap<string, VFile>): void {
   for (const paper of papers) {
     for (const review of paper.reviews) {
       const { problems } = rendered.get(review)!
@@ -119,7 +141,6 @@ export async function renderSummaries(
       }
     }
   }
-  return rendered
 }
 
 /** Render every file of the site. */

@@ -568,3 +568,52 @@ describe('buildCatalog with a paper memory (digest dev)', () => {
     expect([...memory.keys()]).toEqual(['2006.11239'])
   })
 })
+
+describe('startCatalog (a build renders summaries while papers are tagged)', () => {
+  it('lists the reviews its papers hold before tagging, repeated posts dropped, then gives the papers and messages buildCatalog gives', async () => {
+    const { startCatalog } = await import('../../src/catalog/index.ts')
+    const { parseTaxonomy } = await import('../../src/catalog/topics.ts')
+    const { readFileSync } = await import('node:fs')
+    const taxonomy = parseTaxonomy(readFileSync(new URL('../../content/topics.yaml', import.meta.url), 'utf8'), new VFile())
+    const reviews = [
+      review({ source: 'a.md', line: 1, arxivId: '2006.11239', title: 'Denoising Diffusion Probabilistic Models', summary: 'A review about denoising diffusion models and their sampling.' }),
+      // The same post again in the same file: dropped.
+      review({ source: 'a.md', line: 3, arxivId: '2006.11239', title: 'Denoising Diffusion Probabilistic Models', summary: 'A review about denoising diffusion models and their sampling.' }),
+      review({ source: 'b.md', line: 9, arxivId: '1706.03762', title: 'Attention Is All You Need', summary: 'Transformers: attention replaces recurrence.', tagOverride: { add: ['robots'], remove: [] } }),
+    ]
+    const sourcesOf = () => {
+      const files = filesFor(reviews)
+      return { files, sources: [...files.values()].map((file) => ({ file, reviews: reviews.filter((r) => r.source === file.path) })) }
+    }
+    const expected = sourcesOf()
+    const papers = buildCatalog(expected.sources, taxonomy)
+
+    const started = sourcesOf()
+    const run = startCatalog(started.sources, taxonomy)
+    expect(run.reviews.map((r) => `${r.source}:${r.line}`).sort()).toEqual(['a.md:1', 'b.md:9'])
+    expect(run.reviews.every((r) => reviews.includes(r))).toBe(true)
+    expect(await run.finish()).toEqual(papers)
+    expect(messagesOf(started.files)).toEqual(messagesOf(expected.files))
+    expect(messagesOf(started.files).map((m) => m.ruleId)).toContain('unknown-topic')
+  })
+
+  it('lets the event loop run while it tags a large catalog', async () => {
+    const { startCatalog } = await import('../../src/catalog/index.ts')
+    const { parseTaxonomy } = await import('../../src/catalog/topics.ts')
+    const { readFileSync } = await import('node:fs')
+    const taxonomy = parseTaxonomy(readFileSync(new URL('../../content/topics.yaml', import.meta.url), 'utf8'), new VFile())
+    const body = readFileSync(new URL('../../content/mikes-daily-paper.txt', import.meta.url), 'utf8').slice(0, 20_000)
+    const many = Array.from({ length: 400 }, (_, index) => review({ source: 'a.md', line: index + 1, arxivId: `2401.${String(10000 + index)}`, title: `Paper ${index}`, summary: `${index} ${body}` }))
+    const file = new VFile({ path: 'a.md' })
+    const run = startCatalog([{ file, reviews: many }], taxonomy)
+    let turns = 0
+    const counting = setInterval(() => turns++, 0)
+    const started = performance.now()
+    const papers = await run.finish()
+    clearInterval(counting)
+    expect(papers).toHaveLength(400)
+    // Tagging 400 long summaries takes far longer than one slice of the loop, and the loop ran in between.
+    expect(performance.now() - started).toBeGreaterThan(50)
+    expect(turns).toBeGreaterThan(1)
+  })
+})
