@@ -8,7 +8,9 @@
  * file count, search files (raw and gzipped), and per-stage times from an
  * in-process `build()` (run in a child process, in this script's worker mode).
  * Eleventy 3 is timed on the same reviews as plain Markdown, installed in the
- * scratch folder `.tmp/bench/eleventy` (never a project dependency).
+ * scratch folder `.tmp/bench/eleventy` (never a project dependency), and on the
+ * 4k corpus `scripts/pipeline-floor.ts` times the Markdown pipeline alone: the
+ * floor of a cold build, against target (a).
  *
  *   npm run bench [-- --runs 3] [--huge] [--skip-eleventy] [--keep] [--sizes 1000,4000] [--report FILE]
  *
@@ -125,15 +127,17 @@ async function main(): Promise<void> {
   const results: CorpusResult[] = []
   const failures: CorpusFailure[] = []
   let budgetLines: string[] = []
+  let floorLines: string[] = []
   for (const reviews of sizes) {
     const corpus = ensureCorpus(reviews)
     const result = await benchCorpus(reviews, corpus, reviews >= 100000 ? 1 : runs, eleventyNote === null && reviews <= 10000)
     if ('reason' in result) failures.push(result)
     else results.push(result)
     if (reviews === 10000) budgetLines = searchBudget(corpus)
+    if (reviews === 4000) floorLines = pipelineFloor(corpus, runs)
   }
 
-  const report = formatReport(results, failures, budgetLines, eleventyNote, hugoNote, runs)
+  const report = formatReport(results, failures, budgetLines, floorLines, eleventyNote, hugoNote, runs)
   process.stdout.write(report.tables)
   const reportFile = path.resolve(root, values.report)
   writeFileSync(reportFile, report.document)
@@ -483,6 +487,21 @@ function writeMarkdown(content: string, folder: string): number {
   return count
 }
 
+/** Output lines of scripts/pipeline-floor.ts for a corpus (the Markdown pipeline alone, for target (a)). */
+function pipelineFloor(corpus: string, runs: number): string[] {
+  log('running scripts/pipeline-floor.ts on the 4k corpus')
+  const child = spawnSync(tsxBin, ['scripts/pipeline-floor.ts', '--content', path.relative(root, corpus), '--runs', String(runs)], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (child.status !== 0) {
+    log(`pipeline-floor failed (exit ${String(child.status)}): ${child.stderr.slice(-1000)}`)
+    return []
+  }
+  return child.stdout.trim().split('\n')
+}
+
 /** Output lines of scripts/search-budget.ts for a corpus. */
 function searchBudget(corpus: string): string[] {
   log('running scripts/search-budget.ts on the 10k corpus')
@@ -556,7 +575,7 @@ function summarize(result: CorpusResult): Summary {
   }
 }
 
-function formatReport(results: readonly CorpusResult[], failures: readonly CorpusFailure[], budgetLines: readonly string[], eleventyNote: string | null, hugoNote: string, runs: number) {
+function formatReport(results: readonly CorpusResult[], failures: readonly CorpusFailure[], budgetLines: readonly string[], floorLines: readonly string[], eleventyNote: string | null, hugoNote: string, runs: number) {
   const summaries = results.map(summarize)
   const buildTable = table(
     ['reviews', 'runs', 'cold s', 'warm s (no change)', 'warm s, stamp removed', 'edit one review s', 'edit, dev session s', 'peak RSS MiB', 'out MB (du / apparent)', 'out files', 'search MB raw', 'search MB gz', 'search files'],
@@ -605,9 +624,16 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
   const find = (reviews: number) => summaries.find((summary) => summary.reviews === reviews)
   const targets: string[] = []
   const at4k = find(4000)
+  // The bare pipeline on every core, from scripts/pipeline-floor.ts: what no build of these summaries can beat.
+  const floorMatch = floorLines.map((line) => /^bare, (\d+) threads: ([\d.]+) s/.exec(line)).find((match) => match !== null)
+  const floor = floorMatch ? { threads: Number(floorMatch[1]), seconds: Number(floorMatch[2]) } : null
   targets.push(
     at4k?.eleventy != null
-      ? `- (a) 4000 reviews, cold build ≤ 2× Eleventy on the same reviews as plain Markdown: ${fixed(at4k.cold)} s vs ${fixed(at4k.eleventy)} s = ${fixed(at4k.cold / at4k.eleventy)}× → ${verdict(at4k.cold <= 2 * at4k.eleventy)}`
+      ? `- (a) 4000 reviews, cold build ≤ 2× Eleventy on the same reviews as plain Markdown: ${fixed(at4k.cold)} s vs ${fixed(at4k.eleventy)} s = ${fixed(at4k.cold / at4k.eleventy)}× → ${verdict(at4k.cold <= 2 * at4k.eleventy)}` +
+          (floor
+            ? `. The bare Markdown pipeline alone (remark-parse, gfm, math, remark-rehype, rehype-katex, stringify; no sanitizing, templates, search or writes) takes ${fixed(floor.seconds)} s for these summaries on ${floor.threads} worker threads = ${fixed(floor.seconds / at4k.eleventy)}× Eleventy: ` +
+              (floor.seconds > 2 * at4k.eleventy ? 'no build that renders them with this pipeline can meet the target on this machine' : 'within the target, so the rest of the build is what misses it')
+            : '')
       : '- (a) 4000 reviews, cold build ≤ 2× Eleventy: not measurable here (Eleventy did not run)',
   )
   targets.push(
@@ -678,6 +704,10 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
     '',
     budgetLines.length > 0 ? ['```', ...budgetLines, '```'].join('\n') : 'not measured',
     '',
+    '## Markdown pipeline alone, 4k (`scripts/pipeline-floor.ts`)',
+    '',
+    floorLines.length > 0 ? ['```', ...floorLines, '```'].join('\n') : 'not measured',
+    '',
     '## Targets',
     '',
     ...targets,
@@ -707,6 +737,7 @@ function formatReport(results: readonly CorpusResult[], failures: readonly Corpu
     `- Edited file: ${editNotes.join('; ')}.`,
     '- Peak RSS: the largest of the cold, warm (both) and edit builds of a run (GNU time `%M`), median over runs. Output: `du -sk` of the output folder and the sum of file sizes; search: every file below `search/`, gzipped one by one at level 9.',
     '- Stages: `result.timings` of `build(resolveConfig({ contentDir, outDir }, repoRoot))`, run in a fresh process per run (this script in worker mode) into its own empty output folder with no `.cache/` (so cold); `render` is the review summaries, `pages` the templates.',
+    '- Markdown pipeline alone: `scripts/pipeline-floor.ts --content <4k corpus> --runs <runs>`, the summaries read with the ingest stage and rendered by the bare pipeline the issue measured (remark-parse, remark-gfm, remark-math, remark-rehype, rehype-katex, rehype-stringify) and by ours (`createSummaryRenderer`), on one thread (rendering only) and on every core (bare: the summaries split evenly between worker threads, nothing sent back; ours: the build\'s own pool; wall time with worker start-up); medians, the measures alternating run by run.',
     '- Eleventy: `@11ty/eleventy@3` installed with `npm install --no-save --prefix .tmp/bench/eleventy`; the reviews (read with `ingestSource`) written as one `.md` each with `title`/`date` front matter and `templateEngineOverride: md` (Markdown only, no Liquid pass), no layout; timed as `.tmp/bench/eleventy/node_modules/.bin/eleventy --input … --output … --quiet` (the binary `npx @11ty/eleventy` resolves to, without npx\'s own start-up) with the output folder removed before each run.',
     '',
     '## Individual runs',
