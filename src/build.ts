@@ -169,6 +169,8 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
     renderedSoFar = [done, total]
     renderStage?.(done, total)
   })
+  // Awaited below, once the catalog is done; a failure before then is not an unhandled rejection meanwhile.
+  rendering.catch(() => {})
   let papers: Paper[]
   try {
     papers = await catalogRun.finish()
