@@ -490,28 +490,20 @@ function writeMarkdown(content: string, folder: string): number {
 /** Output lines of scripts/pipeline-floor.ts for a corpus (the Markdown pipeline alone, for target (a)). */
 function pipelineFloor(corpus: string, runs: number): string[] {
   log('running scripts/pipeline-floor.ts on the 4k corpus')
-  const child = spawnSync(tsxBin, ['scripts/pipeline-floor.ts', '--content', path.relative(root, corpus), '--runs', String(runs)], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
-  if (child.status !== 0) {
-    log(`pipeline-floor failed (exit ${String(child.status)}): ${child.stderr.slice(-1000)}`)
-    return []
-  }
-  return child.stdout.trim().split('\n')
+  return scriptLines('pipeline-floor', ['--content', path.relative(root, corpus), '--runs', String(runs)])
 }
 
 /** Output lines of scripts/search-budget.ts for a corpus. */
 function searchBudget(corpus: string): string[] {
   log('running scripts/search-budget.ts on the 10k corpus')
-  const child = spawnSync(tsxBin, ['scripts/search-budget.ts', '--content', path.relative(root, corpus)], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  return scriptLines('search-budget', ['--content', path.relative(root, corpus)])
+}
+
+/** What `scripts/<name>.ts` printed, as lines; none (said in the log) when it failed. */
+function scriptLines(name: string, args: readonly string[]): string[] {
+  const child = spawnSync(tsxBin, [`scripts/${name}.ts`, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   if (child.status !== 0) {
-    log(`search-budget failed (exit ${String(child.status)}): ${child.stderr.slice(-1000)}`)
+    log(`${name} failed (exit ${String(child.status)}): ${child.stderr.slice(-1000)}`)
     return []
   }
   return child.stdout.trim().split('\n')
