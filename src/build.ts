@@ -25,8 +25,9 @@ import { listContentFiles, readContentFile, type UnreadableContent } from './ing
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
 import { createRenderMemory, renderReviewSummaries, renderSite, reportSummaryProblems, sourceInfo, type RenderMemory } from './render/index.ts'
-import { preloadSummaryRenderer } from './render/summary-pool.ts'
-import { buildSearchCached, type SearchCacheEntry } from './search/index.ts'
+import { PARALLEL_FROM, preloadSummaryRenderer } from './render/summary-pool.ts'
+import { buildSearchCached, type SearchCache, type SearchCacheEntry } from './search/index.ts'
+import { createTextAnalysisAhead } from './search/text-ahead.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
 import { createOutputMemory, planOutput, saveOutputMemory, writeOutput, type OutputMemory, type SiteFileContents, type WriteReport } from './output/write-site.ts'
 import { NO_SUMMARY_CACHE, summaryCacheKey, summaryCacheOn, type CachedSummaryHtml, type CachedSummaryMeta, type CachedSummaryText, type SummaryCache } from './render/summary-cache.ts'
@@ -89,6 +90,8 @@ export interface BuildCaches {
   readonly taxonomy?: TaxonomyCache | null
   /** A session's memory of its builds' content files and papers: unchanged files are not read again, unchanged papers are the same objects. */
   readonly memory?: Pick<SessionMemory, 'ingest' | 'papers'> | null
+  /** The search stage's cache: with it, papers' text documents are analysed into it while many summaries still render (see `search/text-ahead.ts`). */
+  readonly search?: SearchCache | null
 }
 
 /** The tagger's own source (with the taxonomy cache's): a change to it invalidates cached tags. */
@@ -165,25 +168,33 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   // Their progress is told once the catalog is done, so stages are told in order.
   let renderStage: ((done: number, total: number) => void) | null = null
   let renderedSoFar: [number, number] = [0, 0]
-  const rendering = renderReviewSummaries(catalogRun.reviews, caches.summaries ?? NO_SUMMARY_CACHE, (done, total) => {
-    renderedSoFar = [done, total]
-    renderStage?.(done, total)
-  })
+  let ahead = caches.search ? createTextAnalysisAhead(caches.search, summaryCacheKey) : null
+  const rendering = renderReviewSummaries(
+    catalogRun.reviews,
+    caches.summaries ?? NO_SUMMARY_CACHE,
+    (done, total) => {
+      renderedSoFar = [done, total]
+      renderStage?.(done, total)
+    },
+    (review, summary) => ahead?.rendered(review, summary),
+  )
+  // How many to render is told before rendering starts. Search analysis ahead pays only while they render on
+  // worker threads (this thread would wait); a few, rendered on this thread, are left to the search stage.
+  if (renderedSoFar[1] < PARALLEL_FROM) ahead = null
   // Awaited below, once the catalog is done; a failure before then is not an unhandled rejection meanwhile.
   rendering.catch(() => {})
-  let papers: Paper[]
-  try {
-    papers = await catalogRun.finish()
-  } catch (error) {
-    // Not left running after the build failed.
+  /** Rendering is not left running after the build failed. */
+  const failed = async (error: unknown): Promise<never> => {
     await rendering.catch(() => {})
     throw error
   }
+  const papers = await catalogRun.finish().catch(failed)
   const catalog = performance.now() - started
 
   started = performance.now()
   renderStage = (done, total) => onProgress({ stage: 'render', done, total, unit: 'summaries' })
   renderStage(...renderedSoFar)
+  await ahead?.papersKnown(papers).catch(failed)
   const rendered = await rendering
   reportSummaryProblems(papers, rendered, new Map(sources.map((source) => [source.file.path, source.file])))
   const render = performance.now() - started
@@ -345,7 +356,7 @@ async function buildWith(config: ResolvedConfig, caches: OpenCaches, memory: Ses
   const { summaries: summaryCache, tags: tagCache, ingest: ingestCache, search: searchCache } = caches
   try {
     const onProgress = options.onProgress ?? (() => {})
-    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy, memory }, onProgress)
+    const analysis = await analyzeContent(config, { summaries: summaryCache, tags: tagCache, ingest: ingestCache, taxonomy: caches.taxonomy, memory, search: searchCache }, onProgress)
     const { files, sources, taxonomy, papers, rendered } = analysis
     const timings: StageTimings = { ...analysis.timings, search: 0, pages: 0, output: 0 }
 

@@ -91,11 +91,15 @@ export async function renderSummaries(
  * {@link renderSummaries} without its messages: for a build that renders the
  * summaries while the catalog tags the papers, and reports problems (with the
  * papers' titles) once both are done, with {@link reportSummaryProblems}.
+ * `onProgress` is told `(0, how many to render)` before this returns, then as
+ * they are rendered; `onRendered` is told of each review as its summary is
+ * rendered (not for summaries taken from the cache).
  */
 export async function renderReviewSummaries(
   reviews: readonly Review[],
   cache: SummaryCache = NO_SUMMARY_CACHE,
   onProgress: (done: number, total: number) => void = () => {},
+  onRendered: (review: Review, summary: RenderedSummary) => void = () => {},
 ): Promise<Map<Review, RenderedSummary>> {
   const rendered = new Map<Review, RenderedSummary>()
   // The reviews whose summaries must be rendered, by key (reviews with the same summary share one); each
@@ -122,7 +126,10 @@ export async function renderReviewSummaries(
       cache.set(key, summary)
       // Taken back from the cache when it can give it: its HTML and text then wait on disk until a file needs them.
       const kept = cache.get(key) ?? summary
-      for (const review of missing.get(key)!) rendered.set(review, kept)
+      for (const review of missing.get(key)!) {
+        rendered.set(review, kept)
+        onRendered(review, kept)
+      }
     },
     (done) => onProgress(done, keys.length),
   )

@@ -382,11 +382,6 @@ function documentSources(input: SearchInput): { primary: DocumentSource; text: D
     const [document] = textDocuments([input.papers[shortId]!], input.textOf)
     return textFields.map((field) => document![field as keyof TextDocument])
   }
-  const textKeyHash = (paper: Paper, textKeyOf: (review: Review) => string) => {
-    const facts = factsOf(paper)
-    if (facts.textHash?.textKeyOf !== textKeyOf) facts.textHash = { textKeyOf, hash: analysisHash('text-keys', paper.reviews.map(textKeyOf)) }
-    return facts.textHash.hash
-  }
   const { textKeyOf } = input
   return {
     primary: { hashes: input.papers.map((paper) => primaryOf(paper).hash), fieldsOf: (shortId) => [...primaryOf(input.papers[shortId]!).values] },
@@ -395,6 +390,31 @@ function documentSources(input: SearchInput): { primary: DocumentSource; text: D
       fieldsOf: textFieldsOf,
     },
   }
+}
+
+/** The hash naming a paper's text document analysis, from its reviews' text keys (see {@link SearchInput.textKeyOf}). */
+function textKeyHash(paper: Paper, textKeyOf: (review: Review) => string): string {
+  const facts = factsOf(paper)
+  if (facts.textHash?.textKeyOf !== textKeyOf) facts.textHash = { textKeyOf, hash: analysisHash('text-keys', paper.reviews.map(textKeyOf)) }
+  return facts.textHash.hash
+}
+
+let textAnalysis: AnalysisOptions | null = null
+
+/**
+ * Analyse a paper's text document now, ahead of the search stage, and store the
+ * analysis in `cache`, where the stage (given the same `textKeyOf`) finds it
+ * rather than tokenizing the text itself. A build calls this while summaries
+ * still render on worker threads, for each paper whose summaries are all there:
+ * work moved off the single-threaded stages after rendering. Nothing is done
+ * for a document whose analysis the cache holds.
+ */
+export function analyzeTextAhead(paper: Paper, textOf: (review: Review) => string, textKeyOf: (review: Review) => string, cache: SearchCache): void {
+  const hash = textKeyHash(paper, textKeyOf)
+  if (cache.has(analysisEntry(hash))) return
+  textAnalysis ??= analysisOptions(TEXT_INDEX_OPTIONS)
+  const [document] = textDocuments([paper], textOf)
+  analysisOf(textAnalysis, hash, () => (TEXT_INDEX_OPTIONS.fields as string[]).map((field) => document![field as keyof TextDocument]), cache)
 }
 
 /** The topics as the search files depend on them (slugs and names, in order), as JSON. */
