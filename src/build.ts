@@ -1,7 +1,8 @@
 /**
  * The build: a thin composition of the stages
  * ingest → catalog → render (summaries) → search → render (pages) → output,
- * the summaries rendered (on worker threads) while the catalog tags papers.
+ * the summaries rendered (on worker threads) while the catalog tags papers and,
+ * once it is done, while papers' search texts are analysed as their summaries come.
  * Each stage hands typed data to the next; only `output` touches the disk for
  * writing, and nothing here prints or exits (that is the CLI's job).
  */
