@@ -365,7 +365,6 @@ interface DocumentSource {
  */
 function documentSources(input: SearchInput): { primary: DocumentSource; text: DocumentSource } {
   const primaryFields = PRIMARY_INDEX_OPTIONS.fields as string[]
-  const textFields = TEXT_INDEX_OPTIONS.fields as string[]
   const topics = topicsKey(input.topics)
   let topicNames: Map<string, string> | null = null
   const primaryOf = (paper: Paper) => {
@@ -378,10 +377,7 @@ function documentSources(input: SearchInput): { primary: DocumentSource; text: D
     }
     return facts.primary
   }
-  const textFieldsOf = (shortId: number) => {
-    const [document] = textDocuments([input.papers[shortId]!], input.textOf)
-    return textFields.map((field) => document![field as keyof TextDocument])
-  }
+  const textFieldsOf = (shortId: number) => textFieldValues(input.papers[shortId]!, input.textOf)
   const { textKeyOf } = input
   return {
     primary: { hashes: input.papers.map((paper) => primaryOf(paper).hash), fieldsOf: (shortId) => [...primaryOf(input.papers[shortId]!).values] },
@@ -413,8 +409,13 @@ export function analyzeTextAhead(paper: Paper, textOf: (review: Review) => strin
   const hash = textKeyHash(paper, textKeyOf)
   if (cache.has(analysisEntry(hash))) return
   textAnalysis ??= analysisOptions(TEXT_INDEX_OPTIONS)
+  analysisOf(textAnalysis, hash, () => textFieldValues(paper, textOf), cache)
+}
+
+/** A paper's text document as the values of the text index's fields, in order. */
+function textFieldValues(paper: Paper, textOf: (review: Review) => string): string[] {
   const [document] = textDocuments([paper], textOf)
-  analysisOf(textAnalysis, hash, () => (TEXT_INDEX_OPTIONS.fields as string[]).map((field) => document![field as keyof TextDocument]), cache)
+  return (TEXT_INDEX_OPTIONS.fields as string[]).map((field) => document![field as keyof TextDocument])
 }
 
 /** The topics as the search files depend on them (slugs and names, in order), as JSON. */
