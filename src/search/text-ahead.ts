@@ -52,7 +52,7 @@ export function createTextAnalysisAhead(cache: SearchCache, textKeyOf: (review: 
           ready.push(paper)
           continue
         }
-        // A paper none of whose summaries was rendered yet may never be (all from the cache): it is forgotten with the build.
+        // A paper with a summary from the cache never completes here: the search stage analyses it (or finds it analysed).
         const entry = { paper, pending: pending.length }
         for (const review of pending) waiting.set(review, entry)
       }
