@@ -25,8 +25,8 @@ import { createIngestMemory, ingestRemembering, ingestSourceCached, restoreRemem
 import { listContentFiles, readContentFile, type UnreadableContent } from './ingest/read-content.ts'
 import type { Paper, Review } from './model.ts'
 import type { RenderedSummary } from './render/markdown.ts'
-import { createRenderMemory, renderReviewSummaries, renderSite, reportSummaryProblems, sourceInfo, type RenderMemory } from './render/index.ts'
-import { PARALLEL_FROM, preloadSummaryRenderer } from './render/summary-pool.ts'
+import { createRenderMemory, planSummaries, renderPlannedSummaries, renderSite, reportSummaryProblems, sourceInfo, type RenderMemory } from './render/index.ts'
+import { preloadSummaryRenderer, rendersOnWorkers } from './render/summary-pool.ts'
 import { buildSearchCached, type SearchCache, type SearchCacheEntry } from './search/index.ts'
 import { createTextAnalysisAhead } from './search/text-ahead.ts'
 import { openDiskCache, type DiskCache, type DiskCacheOptions } from './output/disk-cache.ts'
@@ -40,7 +40,8 @@ export interface StageTimings {
   catalog: number
   /**
    * Rendering review summaries (Markdown, sanitizing, KaTeX), or taking them from
-   * the cache: the time it took beyond `catalog`, which it runs alongside.
+   * the cache. Many render on worker threads alongside `catalog`: then this is the
+   * time rendering took beyond it.
    */
   render: number
   search: number
@@ -165,28 +166,31 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
     ? { fingerprint: createHash('sha256').update(String(taxonomyFile.value ?? '')).update(TAGGER_SOURCE).digest('hex'), get: (key) => caches.tags!.get(key), set: (key, tags) => caches.tags!.set(key, tags), keep: (key) => caches.tags!.keep(key) }
     : null
   const catalogRun = startCatalog(sources, taxonomy, tagCache, caches.memory?.papers ?? null)
-  // The summaries are rendered (on worker threads, for many) while the catalog tags the papers on this one.
-  // Their progress is told once the catalog is done, so stages are told in order.
+  const summaryCache = caches.summaries ?? NO_SUMMARY_CACHE
+  const plan = planSummaries(catalogRun.reviews, summaryCache)
+  // Many summaries render on worker threads while this thread tags the papers, then analyses papers' search
+  // texts as their summaries come (see search/text-ahead.ts). A few render on this thread after the catalog:
+  // alongside it, they would gain nothing. Render progress is told once the catalog is done, so stages are told in order.
+  const onWorkers = rendersOnWorkers(plan.missing.size)
+  const ahead = onWorkers && caches.search ? createTextAnalysisAhead(caches.search, summaryCacheKey) : null
   let renderStage: ((done: number, total: number) => void) | null = null
-  let renderedSoFar: [number, number] = [0, 0]
-  let ahead = caches.search ? createTextAnalysisAhead(caches.search, summaryCacheKey) : null
-  const rendering = renderReviewSummaries(
-    catalogRun.reviews,
-    caches.summaries ?? NO_SUMMARY_CACHE,
-    (done, total) => {
-      renderedSoFar = [done, total]
-      renderStage?.(done, total)
-    },
-    (review, summary) => ahead?.rendered(review, summary),
-  )
-  // How many to render is told before rendering starts. Search analysis ahead pays only while they render on
-  // worker threads (this thread would wait); a few, rendered on this thread, are left to the search stage.
-  if (renderedSoFar[1] < PARALLEL_FROM) ahead = null
-  // Awaited below, once the catalog is done; a failure before then is not an unhandled rejection meanwhile.
-  rendering.catch(() => {})
+  let renderedSoFar: [number, number] = [0, plan.missing.size]
+  const renderMissing = () =>
+    renderPlannedSummaries(
+      plan,
+      summaryCache,
+      (done, total) => {
+        renderedSoFar = [done, total]
+        renderStage?.(done, total)
+      },
+      ahead ? (review, summary) => ahead.rendered(review, summary) : undefined,
+    )
+  const early = onWorkers ? renderMissing() : null
+  // Awaited once the catalog is done; a failure before then is not an unhandled rejection meanwhile.
+  early?.catch(() => {})
   /** Rendering is not left running after the build failed. */
   const failed = async (error: unknown): Promise<never> => {
-    await rendering.catch(() => {})
+    await early?.catch(() => {})
     throw error
   }
   const papers = await catalogRun.finish().catch(failed)
@@ -196,7 +200,7 @@ export async function analyzeContent(config: ResolvedConfig, caches: BuildCaches
   renderStage = (done, total) => onProgress({ stage: 'render', done, total, unit: 'summaries' })
   renderStage(...renderedSoFar)
   await ahead?.papersKnown(papers).catch(failed)
-  const rendered = await rendering
+  const rendered = await (early ?? renderMissing())
   reportSummaryProblems(papers, rendered, new Map(sources.map((source) => [source.file.path, source.file])))
   const render = performance.now() - started
   return { files, sources, taxonomy, papers, rendered, timings: { ingest, catalog, render } }

@@ -11,7 +11,8 @@ import { resolveConfig } from '../src/config.ts'
 
 vi.mock('../src/render/summary-pool.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../src/render/summary-pool.ts')>()
-  return { ...actual, renderEach: () => Promise.reject(new Error('simulated renderer failure')) }
+  // As when many summaries render on worker threads (alongside the catalog), failing at once.
+  return { ...actual, rendersOnWorkers: () => true, renderEach: () => Promise.reject(new Error('simulated renderer failure')) }
 })
 
 const ROOT = path.resolve(import.meta.dirname, '..')

@@ -78,32 +78,30 @@ export async function renderSummaries(
   cache: SummaryCache = NO_SUMMARY_CACHE,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<Map<Review, RenderedSummary>> {
-  const rendered = await renderReviewSummaries(
+  const plan = planSummaries(
     papers.flatMap((paper) => paper.reviews),
     cache,
-    onProgress,
   )
+  const rendered = await renderPlannedSummaries(plan, cache, onProgress)
   reportSummaryProblems(papers, rendered, files)
   return rendered
 }
 
+/** Reviews' summaries as far as the cache has them, and those still to render. */
+export interface SummaryPlan {
+  /** Summaries from the cache. */
+  readonly cached: ReadonlyMap<Review, RenderedSummary>
+  /** The reviews whose summaries must be rendered, by summary key (reviews with the same summary share one). */
+  readonly missing: ReadonlyMap<string, readonly Review[]>
+}
+
 /**
- * {@link renderSummaries} without its messages: for a build that renders the
- * summaries while the catalog tags the papers, and reports problems (with the
- * papers' titles) once both are done, with {@link reportSummaryProblems}.
- * `onProgress` is told `(0, how many to render)` before this returns, then as
- * they are rendered; `onRendered` is told of each review as its summary is
- * rendered (not for summaries taken from the cache).
+ * Which of `reviews`' summaries the cache has, and which must be rendered: the
+ * first half of {@link renderSummaries}, for a build that decides from it when
+ * to render (alongside the catalog, when on worker threads).
  */
-export async function renderReviewSummaries(
-  reviews: readonly Review[],
-  cache: SummaryCache = NO_SUMMARY_CACHE,
-  onProgress: (done: number, total: number) => void = () => {},
-  onRendered: (review: Review, summary: RenderedSummary) => void = () => {},
-): Promise<Map<Review, RenderedSummary>> {
-  const rendered = new Map<Review, RenderedSummary>()
-  // The reviews whose summaries must be rendered, by key (reviews with the same summary share one); each
-  // summary is read (from its file) only when it is sent to be rendered.
+export function planSummaries(reviews: readonly Review[], cache: SummaryCache = NO_SUMMARY_CACHE): SummaryPlan {
+  const cached = new Map<Review, RenderedSummary>()
   const missing = new Map<string, Review[]>()
   for (const review of reviews) {
     const key = summaryCacheKey(review)
@@ -112,21 +110,37 @@ export async function renderReviewSummaries(
       waiting.push(review)
       continue
     }
-    const cached = cache.get(key)
-    if (cached) rendered.set(review, cached)
+    const found = cache.get(key)
+    if (found) cached.set(review, found)
     else missing.set(key, [review])
   }
-  const keys = [...missing.keys()]
+  return { cached, missing }
+}
+
+/**
+ * Render the summaries `plan` is missing, storing each in `cache`: every review's
+ * summary, without messages (see {@link reportSummaryProblems}). `onRendered` is
+ * told of each review as its summary is rendered. Each summary is read (from its
+ * file) only when it is sent to be rendered.
+ */
+export async function renderPlannedSummaries(
+  plan: SummaryPlan,
+  cache: SummaryCache = NO_SUMMARY_CACHE,
+  onProgress: (done: number, total: number) => void = () => {},
+  onRendered: (review: Review, summary: RenderedSummary) => void = () => {},
+): Promise<Map<Review, RenderedSummary>> {
+  const rendered = new Map(plan.cached)
+  const keys = [...plan.missing.keys()]
   onProgress(0, keys.length)
   await renderEach(
     keys.length,
-    (index) => missing.get(keys[index]!)![0]!.summary,
+    (index) => plan.missing.get(keys[index]!)![0]!.summary,
     (index, summary) => {
       const key = keys[index]!
       cache.set(key, summary)
       // Taken back from the cache when it can give it: its HTML and text then wait on disk until a file needs them.
       const kept = cache.get(key) ?? summary
-      for (const review of missing.get(key)!) {
+      for (const review of plan.missing.get(key)!) {
         rendered.set(review, kept)
         onRendered(review, kept)
       }

@@ -38,7 +38,7 @@ export async function renderEach(
 ): Promise<void> {
   const threads = availableParallelism()
   if (count === 0) return
-  if (count < PARALLEL_FROM || threads < 2) {
+  if (!rendersOnWorkers(count)) {
     const render = await mainThreadRenderer()
     for (let index = 0; index < count; index++) {
       onResult(index, render(markdownAt(index)))
@@ -67,6 +67,11 @@ export async function renderEach(
   } finally {
     await pool.destroy()
   }
+}
+
+/** Does {@link renderEach} render `count` summaries on worker threads (rather than on the calling thread)? */
+export function rendersOnWorkers(count: number): boolean {
+  return count >= PARALLEL_FROM && availableParallelism() >= 2
 }
 
 /**
