@@ -19,12 +19,11 @@
  * whole, worker start-up included, as a build meets it. Summaries are read with
  * the real ingest stage; nothing is written.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { ingestSource } from '../src/ingest/index.ts'
+import { readContentFolder } from '../src/ingest/read-content.ts'
 import { createSummaryRenderer } from '../src/render/markdown.ts'
 import { renderEach } from '../src/render/summary-pool.ts'
 import { bareRenderer, timeRendering } from './pipeline-floor-worker.mjs'
@@ -34,12 +33,8 @@ if (!values.content) throw new Error('--content <folder> is required')
 const runs = Number(values.runs)
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1')
 
-const summaries: string[] = []
-for (const name of readdirSync(values.content).sort()) {
-  if (name.startsWith('.') || /\.(ya?ml|json)$/.test(name)) continue
-  const { reviews } = ingestSource({ path: name, bytes: readFileSync(path.join(values.content, name)) })
-  for (const review of reviews) summaries.push(review.summary)
-}
+const { inputs } = await readContentFolder(values.content)
+const summaries = inputs.flatMap((input) => ingestSource(input).reviews.map((review) => review.summary))
 const threads = availableParallelism()
 console.log(`${summaries.length} summaries from ${values.content}; ${threads} cores; medians of ${runs} runs`)
 

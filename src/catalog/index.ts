@@ -12,6 +12,7 @@ import { slugify } from './slug.ts'
 import { tagPaper, type Taxonomy } from './topics.ts'
 import { compareStrings } from '../ordering.ts'
 import { summaryDigest } from '../summary-digest.ts'
+import { eventLoopSlices } from '../event-loop-slices.ts'
 
 /** Reviews of one source with the file that collects its messages. */
 export interface CatalogSource {
@@ -73,13 +74,11 @@ export function startCatalog(sources: readonly CatalogSource[], taxonomy: Taxono
   return {
     reviews: first.value,
     finish: async () => {
-      let sliceStarted = performance.now()
+      const slices = eventLoopSlices(TAGGING_SLICE_MS)
       for (;;) {
         const step = making.next()
         if (step.done) return step.value
-        if (performance.now() - sliceStarted < TAGGING_SLICE_MS) continue
-        await new Promise((resolve) => setImmediate(resolve))
-        sliceStarted = performance.now()
+        if (slices.due()) await slices.next()
       }
     },
   }

@@ -6,6 +6,7 @@
  * finds most analyses in the cache instead of tokenizing every summary.
  */
 import type { Paper, Review } from '../model.ts'
+import { eventLoopSlices } from '../event-loop-slices.ts'
 import { analyzeTextAhead, type SearchCache } from './index.ts'
 
 /** How long analysis runs before it lets the event loop (the worker pool's results) run. */
@@ -56,12 +57,10 @@ export function createTextAnalysisAhead(cache: SearchCache, textKeyOf: (review: 
         const entry = { paper, pending: pending.length }
         for (const review of pending) waiting.set(review, entry)
       }
-      let sliceStarted = performance.now()
+      const slices = eventLoopSlices(SLICE_MS)
       for (const paper of ready) {
         analyze(paper)
-        if (performance.now() - sliceStarted < SLICE_MS) continue
-        await new Promise((resolve) => setImmediate(resolve))
-        sliceStarted = performance.now()
+        if (slices.due()) await slices.next()
       }
     },
   }
